@@ -1,0 +1,181 @@
+/**
+ * The one typed contract between the UI and the main process. The Electron preload bridge, the browser-mode
+ * client (HTTP + SSE) and the main-process dispatcher all derive from these two maps, so a method name, its
+ * arguments and its result are written once (STYLE.md, "One typed contract across processes").
+ *
+ * Environment-free. Arguments are validated by the dispatcher at the door; results are trusted because the
+ * main process produced them. Events inside pushes were validated when they left the probe's decoder.
+ */
+import { z } from 'zod';
+import { eventSchema } from './events.js';
+
+const path = z.string().min(1).max(4096);
+const name = z.string().min(1).max(256);
+const empty = z.object({}).strict();
+
+export const engineStatusSchema = z.object({
+  connected: z.boolean(),
+  /** Docker engine version, e.g. "20.10.24". */
+  version: z.string().optional(),
+  apiVersion: z.string().optional(),
+  /** Docker context or socket the engine was reached through, e.g. "default (unix:///var/run/docker.sock)". */
+  context: z.string().optional(),
+  /** Why the engine does not answer, and what to do about it. */
+  error: z.string().optional(),
+  fix: z.string().optional(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+export const imageSummarySchema = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  size: z.number(),
+  created: z.number(),
+});
+export type ImageSummary = z.infer<typeof imageSummarySchema>;
+
+/** `KEY=VALUE` environment entries and `HOST:CONTAINER` port maps, as `docker run` takes them. */
+export const runConfigSchema = z.object({
+  image: name,
+  command: z.array(z.string().max(4096)).max(256).optional(),
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'KEY=VALUE').max(8192)).max(256).optional(),
+  ports: z.array(z.string().regex(/^(\d{1,5}:)?\d{1,5}(\/(tcp|udp))?$/, 'HOST:CONTAINER')).max(64).optional(),
+  network: name.optional(),
+  name: name.optional(),
+  /** Stop the run after this many seconds. */
+  duration: z.number().positive().max(86_400).optional(),
+}).strict();
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export const composeConfigSchema = z.object({
+  file: path,
+  /** Stop when this service exits (like compose's --exit-code-from). */
+  until: name.optional(),
+  duration: z.number().positive().max(86_400).optional(),
+}).strict();
+export type ComposeConfig = z.infer<typeof composeConfigSchema>;
+
+export const runStatusSchema = z.enum(['starting', 'running', 'stopping', 'exited', 'failed']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runStateSchema = z.object({
+  runId: z.string(),
+  label: z.string(),
+  status: runStatusSchema,
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  exitCode: z.number().optional(),
+  error: z.string().optional(),
+  services: z.array(z.string()),
+  /** Where the run's capture is being written, relative to the workspace when inside it. */
+  capture: z.string().optional(),
+  events: z.number(),
+  /** Events proven lost by sequence gaps: must stay 0. */
+  dropped: z.number(),
+  /** The stream ended without the probe's END frame. */
+  incomplete: z.boolean().optional(),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+
+export const fileEntrySchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  size: z.number(),
+  modified: z.number(),
+});
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
+export const captureChunkSchema = z.object({
+  /** The capture's header line, as written (see common/capture.ts). */
+  header: z.unknown(),
+  events: z.array(eventSchema),
+  /** Line offset to pass back for the next chunk; absent at the end of the file. */
+  next: z.number().optional(),
+  /** Lines that did not parse or validate: reported, never fatal. */
+  invalid: z.number(),
+});
+export type CaptureChunk = z.infer<typeof captureChunkSchema>;
+
+export const baselineFileSchema = z.object({ path: z.string(), yaml: z.string() });
+export type BaselineFile = z.infer<typeof baselineFileSchema>;
+
+function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R) {
+  return { args, result };
+}
+
+/** Request/response methods. Names are `area.verb`. */
+export const apiMethods = {
+  /** The page is listening: flush the pushes queued for it. */
+  'ui.ready': method(empty, z.object({ mode: z.enum(['electron', 'browser']), workspace: z.string(), version: z.string() })),
+  'engine.status': method(empty, engineStatusSchema),
+  'images.list': method(empty, z.array(imageSummarySchema)),
+  'run.start': method(runConfigSchema, runStateSchema),
+  'run.compose': method(composeConfigSchema, runStateSchema),
+  'run.stop': method(z.object({ runId: name }).strict(), runStateSchema),
+  'run.list': method(empty, z.array(runStateSchema)),
+  /** Events of a run so far, for a page that (re)connects while it is going. */
+  'run.events': method(z.object({ runId: name, offset: z.number().int().min(0), limit: z.number().int().min(1).max(50_000) }).strict(),
+    z.object({ events: z.array(eventSchema), next: z.number().optional() })),
+  'files.recent': method(empty, z.object({ captures: z.array(fileEntrySchema), baselines: z.array(fileEntrySchema), compose: z.array(fileEntrySchema) })),
+  'capture.read': method(z.object({ path, offset: z.number().int().min(0), limit: z.number().int().min(1).max(50_000) }).strict(), captureChunkSchema),
+  'baseline.learn': method(z.object({ captures: z.array(path).min(1).max(64), out: path }).strict(), baselineFileSchema),
+  'baseline.read': method(z.object({ path }).strict(), baselineFileSchema),
+  'baseline.write': method(z.object({ path, yaml: z.string().max(16 * 1024 * 1024) }).strict(), baselineFileSchema),
+  /** Open an http(s) link in the user's browser (Electron: shell.openExternal; browser mode: refused). */
+  'shell.openExternal': method(z.object({ url: z.string().url().max(2048) }).strict(), z.object({ opened: z.boolean() })),
+} as const;
+
+export type ApiMethods = typeof apiMethods;
+export type MethodName = keyof ApiMethods;
+export type ArgsOf<M extends MethodName> = z.input<ApiMethods[M]['args']>;
+export type ResultOf<M extends MethodName> = z.infer<ApiMethods[M]['result']>;
+
+/** Server-push channels. Events travel in batches (16-50 ms), never one message per event. */
+export const apiPushes = {
+  'run.events': z.object({ runId: z.string(), events: z.array(eventSchema) }),
+  'run.state': runStateSchema,
+  'engine.status': engineStatusSchema,
+} as const;
+
+export type ApiPushes = typeof apiPushes;
+export type PushName = keyof ApiPushes;
+export type PushOf<P extends PushName> = z.infer<ApiPushes[P]>;
+
+/** The `{result}` / `{error}` envelope every call returns across a process or network boundary. */
+export type Envelope<T> = { result: T } | { error: { message: string; code: ApiErrorCode } };
+export type ApiErrorCode = 'bad-method' | 'bad-args' | 'failed' | 'unavailable';
+
+/** What the renderer holds: ordinary promises that reject with an `Error`, and push subscriptions. */
+export interface ImprintApi {
+  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  on<P extends PushName>(channel: P, listener: (payload: PushOf<P>) => void): () => void;
+}
+
+/** The raw bridge the Electron preload exposes as `window.imprint` (envelopes, untyped payloads). */
+export interface ImprintBridge {
+  invoke(method: string, args: unknown): Promise<Envelope<unknown>>;
+  subscribe(listener: (channel: string, payload: unknown) => void): () => void;
+}
+
+export const BRIDGE_GLOBAL = 'imprint';
+/** Electron IPC channel names: VS Code's rule, everything the app sends carries its prefix. */
+export const IPC_CALL = 'imprint:call';
+export const IPC_PUSH = 'imprint:push';
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(apiMethods, value);
+}
+
+export function isPushName(value: unknown): value is PushName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(apiPushes, value);
+}
+
+/** Turns an envelope back into a value or a thrown Error (Podman Desktop's ipcHandle, the other half). */
+export function unwrap<T>(envelope: Envelope<T>): T {
+  if ('error' in envelope) {
+    const err = new Error(envelope.error.message);
+    err.name = `ImprintApiError(${envelope.error.code})`;
+    throw err;
+  }
+  return envelope.result;
+}
