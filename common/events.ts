@@ -157,7 +157,8 @@ export const eventSchema = z.discriminatedUnion('kind', [
 
 export type ImprintEvent = z.infer<typeof eventSchema>;
 export type EventKind = ImprintEvent['kind'];
-export type EventOf<K extends EventKind> = Extract<ImprintEvent, { kind: K }>;
+/** The event type(s) a kind belongs to; `EventOf<'connect'>` is the network event (whose kind is a union). */
+export type EventOf<K extends EventKind> = ImprintEvent extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E : never) : never) : never;
 
 /** Coarse categories: timeline lanes are coloured by these. */
 export type EventCategory = 'process' | 'file' | 'network' | 'dns' | 'security' | 'log' | 'other';

@@ -1,0 +1,107 @@
+/**
+ * Bytes from the container → text that is safe to show, store and diff: valid UTF-8 is kept, every other
+ * byte and every control character (C0, DEL and C1) is written as `\xNN` per byte, and `\` as `\\`, so the
+ * mapping is reversible and a hostile name cannot forge terminal escapes or fake line breaks.
+ */
+
+/** Escaped text is cut here (a 64 KiB attribute can otherwise grow fourfold). Below events.ts's bound. */
+export const MAX_TEXT_CHARS = 65_536;
+
+export interface DecodedText {
+  text: string;
+  /** The text was cut at MAX_TEXT_CHARS. */
+  cut: boolean;
+}
+
+const HEX = '0123456789abcdef';
+const utf8 = new TextDecoder('utf-8');
+
+function escapeByte(b: number): string {
+  return '\\x' + HEX[b >> 4]! + HEX[b & 15]!;
+}
+
+/** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
+function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
+  const b0 = bytes[i]!;
+  if (b0 < 0xc2) return 0; // continuation byte or overlong 2-byte lead
+  let n: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b0 < 0xe0) n = 2;
+  else if (b0 < 0xf0) {
+    n = 3;
+    if (b0 === 0xe0) lo = 0xa0; // overlong
+    else if (b0 === 0xed) hi = 0x9f; // UTF-16 surrogates
+  } else if (b0 < 0xf5) {
+    n = 4;
+    if (b0 === 0xf0) lo = 0x90; // overlong
+    else if (b0 === 0xf4) hi = 0x8f; // above U+10FFFF
+  } else return 0;
+  if (i + n > end) return 0;
+  const b1 = bytes[i + 1]!;
+  if (b1 < lo || b1 > hi) return 0;
+  for (let k = 2; k < n; k++) {
+    const b = bytes[i + k]!;
+    if (b < 0x80 || b > 0xbf) return 0;
+  }
+  // C1 controls U+0080..U+009F are encoded C2 80..C2 9F: escape those too.
+  if (b0 === 0xc2 && b1 < 0xa0) return 0;
+  return n;
+}
+
+/** Decodes `bytes` (any content) into escaped text. */
+export function bytesToText(bytes: Uint8Array): DecodedText {
+  const end = bytes.length;
+  // Fast path: printable ASCII without a backslash, the overwhelmingly common case (paths, names).
+  let i = 0;
+  while (i < end) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b >= 0x7f || b === 0x5c) break;
+    i++;
+  }
+  if (i === end) {
+    if (end <= MAX_TEXT_CHARS) return { text: end < 32 ? String.fromCharCode.apply(null, bytes as unknown as number[]) : utf8.decode(bytes), cut: false };
+    return { text: utf8.decode(bytes.subarray(0, MAX_TEXT_CHARS)), cut: true };
+  }
+  let out = i > 0 ? utf8.decode(bytes.subarray(0, i)) : '';
+  let runStart = i;
+  const flush = (to: number): void => {
+    if (to > runStart) out += utf8.decode(bytes.subarray(runStart, to));
+  };
+  while (i < end) {
+    const b = bytes[i]!;
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) { i++; continue; }
+    if (b >= 0x80) {
+      const n = utf8SequenceLength(bytes, i, end);
+      if (n > 0) { i += n; continue; }
+    }
+    flush(i);
+    out += b === 0x5c ? '\\\\' : escapeByte(b);
+    i++;
+    runStart = i;
+    if (out.length > MAX_TEXT_CHARS) return { text: out.slice(0, MAX_TEXT_CHARS), cut: true };
+  }
+  flush(end);
+  if (out.length > MAX_TEXT_CHARS) return { text: out.slice(0, MAX_TEXT_CHARS), cut: true };
+  return { text: out, cut: false };
+}
+
+/** The inverse of bytesToText for uncut text: used by tests and by exports that need the raw bytes. */
+export function textToBytes(text: string): Uint8Array {
+  const parts: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c && text[i + 1] === '\\') { parts.push(0x5c); i++; continue; }
+    if (c === 0x5c && text[i + 1] === 'x' && i + 3 < text.length) {
+      parts.push(parseInt(text.slice(i + 2, i + 4), 16));
+      i += 3;
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    const s = String.fromCodePoint(cp);
+    for (const b of enc.encode(s)) parts.push(b);
+    if (cp > 0xffff) i++;
+  }
+  return Uint8Array.from(parts);
+}

@@ -1,0 +1,199 @@
+/**
+ * One decoded frame → one `ImprintEvent` (common/events.ts). Every byte attribute becomes escaped text
+ * (text.ts), every bound of the schema is enforced here, so the result always passes `eventSchema`
+ * whatever the container sent. HELLO and END return undefined: they are run info (run-info.ts).
+ */
+import type { Endpoint, EventOf, FileOp, ImprintEvent, NetProtocol, OpenAccess } from '../events.js';
+import { FILE_OPS } from '../events.js';
+import {
+  ACCESS_BITS, Attr, FAMILY_NAMES, FLAG_TRUNCATED, FLAG_UNREADABLE, FrameType, QTYPE_NAMES, SOCK_DGRAM,
+  SOCK_RAW, SOCK_STREAM,
+} from './constants.js';
+import type { Frame } from './frame.js';
+import type { RunClock } from './run-info.js';
+import { bytesToText } from './text.js';
+
+export interface EventContext {
+  service: string;
+  container: string;
+  clock: RunClock;
+}
+
+const MAX_ARGV = 64;
+const MAX_ARGS = 16;
+const MAX_ANSWERS = 64;
+const FILE_OP_SET: ReadonlySet<string> = new Set(FILE_OPS);
+
+export function familyName(family: number): string {
+  return FAMILY_NAMES[family] ?? `af${family}`;
+}
+
+export function protocolOf(family: number, socktype: number): NetProtocol {
+  if (family === 1) return 'unix';
+  if (family === 2 || family === 10) {
+    if (socktype === SOCK_STREAM) return 'tcp';
+    if (socktype === SOCK_DGRAM) return 'udp';
+    if (socktype === SOCK_RAW) return 'raw';
+  }
+  if (socktype === SOCK_RAW) return 'raw';
+  return 'other';
+}
+
+export function qtypeName(qtype: number): string {
+  return QTYPE_NAMES[qtype] ?? `TYPE${qtype}`;
+}
+
+export function accessList(mask: number): OpenAccess[] {
+  const out: OpenAccess[] = [];
+  for (const [bit, name] of ACCESS_BITS) if (mask & bit) out.push(name);
+  return out;
+}
+
+const clampPort = (n: number | undefined): number => (n !== undefined && n >= 0 && n <= 65535 ? n : 0);
+
+/** i64 values beyond 2^53 are not exact doubles (and not schema integers): clamp them. */
+const safeInt = (v: number): number => (v > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : v < Number.MIN_SAFE_INTEGER ? Number.MIN_SAFE_INTEGER : v);
+
+/** Attributes of one frame, gathered in one pass. */
+class Gathered {
+  truncated = false;
+  ints: (number | undefined)[] = [];
+  texts: (string | undefined)[] = [];
+  argv: string[] = [];
+  answers: string[] = [];
+  args: number[] = [];
+  ports: number[] = [];
+
+  text(bytes: Uint8Array): string {
+    const t = bytesToText(bytes);
+    if (t.cut) this.truncated = true;
+    return t.text;
+  }
+}
+
+function gather(frame: Frame): Gathered {
+  const g = new Gathered();
+  for (const a of frame.attrs) {
+    const v = a.value;
+    if (typeof v === 'number') {
+      if (a.key === Attr.ARG) { if (g.args.length < MAX_ARGS) g.args.push(v); else g.truncated = true; }
+      else if (a.key === Attr.PORT) g.ports.push(safeInt(v));
+      else if (g.ints[a.key] === undefined) g.ints[a.key] = safeInt(v);
+    } else if (a.key === Attr.ARGV) {
+      if (g.argv.length < MAX_ARGV) g.argv.push(g.text(v)); else g.truncated = true;
+    } else if (a.key === Attr.ANSWER) {
+      if (g.answers.length < MAX_ANSWERS) g.answers.push(g.text(v)); else g.truncated = true;
+    } else if (g.texts[a.key] === undefined) {
+      g.texts[a.key] = g.text(v);
+    }
+  }
+  return g;
+}
+
+/** Converts a frame; undefined for HELLO and END (run info, see run-info.ts). */
+export function toEvent(frame: Frame, ctx: EventContext): ImprintEvent | undefined {
+  const type = frame.type;
+  if (type === FrameType.HELLO || type === FrameType.END) return undefined;
+  const g = gather(frame);
+  const i = g.ints;
+  const t = g.texts;
+  const base = {
+    seq: safeInt(frame.seq),
+    time: ctx.clock.wallMs(frame.timeNs),
+    service: ctx.service,
+    container: ctx.container,
+    pid: frame.pid,
+    tid: frame.tid,
+  } as { seq: number; time: number; service: string; container: string; pid: number; tid: number; truncated?: true; unreadable?: true };
+  if (frame.flags & FLAG_TRUNCATED || g.truncated) base.truncated = true;
+  if (frame.flags & FLAG_UNREADABLE) base.unreadable = true;
+  const result = i[Attr.RESULT] ?? 0;
+
+  switch (type) {
+    case FrameType.FORK: {
+      const clone = t[Attr.CLONE];
+      return { ...base, kind: 'fork', child: i[Attr.CHILD] ?? 0,
+        clone: clone === 'fork' || clone === 'vfork' || clone === 'thread' ? clone : 'clone' };
+    }
+    case FrameType.EXEC: {
+      const argc = i[Attr.ARGC] ?? g.argv.length;
+      const ev: EventOf<'exec'> = { ...base, kind: 'exec', path: t[Attr.PATH] ?? '', argv: g.argv, argc: argc >= 0 ? argc : 0,
+        cwd: t[Attr.CWD] ?? '', uid: i[Attr.UID] ?? -1, gid: i[Attr.GID] ?? -1, result };
+      if (i[Attr.FORMER] !== undefined) ev.former = i[Attr.FORMER];
+      return ev;
+    }
+    case FrameType.EXIT: {
+      const ev: EventOf<'exit'> = { ...base, kind: 'exit' };
+      if (i[Attr.CODE] !== undefined) ev.code = i[Attr.CODE];
+      if (i[Attr.SIGNAL] !== undefined) ev.signal = i[Attr.SIGNAL];
+      return ev;
+    }
+    case FrameType.OPEN: {
+      const ev: EventOf<'open'> = { ...base, kind: 'open', path: t[Attr.PATH] ?? '', access: accessList(i[Attr.ACCESS] ?? 0), result };
+      if (i[Attr.MODEBITS] !== undefined) ev.mode = i[Attr.MODEBITS];
+      return ev;
+    }
+    case FrameType.FILE: {
+      const op = t[Attr.OP] ?? '';
+      if (!FILE_OP_SET.has(op)) return { ...base, kind: 'unknown', type };
+      const ev: EventOf<FileOp> = { ...base, kind: op as FileOp, path: t[Attr.PATH] ?? '', result };
+      if (t[Attr.PATH2] !== undefined) ev.path2 = t[Attr.PATH2];
+      if (i[Attr.MODEBITS] !== undefined) ev.mode = i[Attr.MODEBITS];
+      if (i[Attr.UID] !== undefined) ev.uid = i[Attr.UID];
+      if (i[Attr.GID] !== undefined) ev.gid = i[Attr.GID];
+      return ev;
+    }
+    case FrameType.SOCKET: {
+      const family = i[Attr.FAMILY] ?? 0;
+      return { ...base, kind: 'socket', family: familyName(family), protocol: protocolOf(family, i[Attr.SOCKTYPE] ?? 0), result };
+    }
+    case FrameType.CONNECT: case FrameType.ACCEPT: case FrameType.BIND: case FrameType.LISTEN: {
+      const family = i[Attr.FAMILY] ?? 0;
+      const kind = type === FrameType.CONNECT ? 'connect' : type === FrameType.ACCEPT ? 'accept' : type === FrameType.BIND ? 'bind' : 'listen';
+      const address = t[Attr.ADDRESS];
+      const ep: Endpoint | undefined = address !== undefined || g.ports.length ? { address: address ?? '', port: clampPort(g.ports[0]) } : undefined;
+      const ev: EventOf<'connect'> | EventOf<'accept'> | EventOf<'bind'> | EventOf<'listen'> = { ...base, kind, fd: i[Attr.FD] ?? -1,
+        family: familyName(family), protocol: protocolOf(family, i[Attr.SOCKTYPE] ?? 0), result };
+      if (kind === 'connect' || kind === 'accept') {
+        if (ep) ev.peer = ep;
+        // ACCEPT may carry the local (listening) port as a second PORT; its address is not sent.
+        if (kind === 'accept' && g.ports.length > 1) ev.local = { address: '', port: clampPort(g.ports[1]) };
+      } else if (ep) ev.local = ep;
+      if (i[Attr.BACKLOG] !== undefined) ev.backlog = i[Attr.BACKLOG];
+      return ev;
+    }
+    case FrameType.DNS_QUERY: case FrameType.DNS_ANSWER: {
+      const query = type === FrameType.DNS_QUERY;
+      const ev: EventOf<'dns'> = { ...base, kind: 'dns', phase: query ? 'query' : 'answer', name: t[Attr.NAME] ?? '',
+        qtype: qtypeName(i[Attr.QTYPE] ?? 0), id: i[Attr.DNSID] ?? 0 };
+      const transport = t[Attr.TRANSPORT];
+      if (transport === 'udp' || transport === 'tcp') ev.transport = transport;
+      if (i[Attr.RCODE] !== undefined) ev.rcode = i[Attr.RCODE];
+      const server = t[Attr.ADDRESS];
+      if (query && server !== undefined) ev.server = { address: server, port: clampPort(g.ports[0]) };
+      if (!query) ev.answers = g.answers;
+      return ev;
+    }
+    case FrameType.SETID: {
+      const ev: EventOf<'setuid'> = { ...base, kind: 'setuid', syscall: t[Attr.SYSCALL] ?? '', args: g.args, result };
+      if (i[Attr.UID] !== undefined) ev.uid = i[Attr.UID];
+      if (i[Attr.GID] !== undefined) ev.gid = i[Attr.GID];
+      if (i[Attr.CAPS] !== undefined) ev.caps = i[Attr.CAPS];
+      return ev;
+    }
+    case FrameType.RISKY:
+      return { ...base, kind: 'risky', syscall: t[Attr.SYSCALL] ?? '', nr: i[Attr.NR] ?? -1, args: g.args,
+        action: t[Attr.ACTION] === 'refused' ? 'refused' : 'observed', result };
+    case FrameType.LOG: {
+      const ev: EventOf<'log'> = { ...base, kind: 'log', stream: i[Attr.STREAM] === 2 ? 'stderr' : 'stdout', line: t[Attr.DATA] ?? '' };
+      if (i[Attr.PARTIAL] === 1) ev.partial = true;
+      return ev;
+    }
+    case FrameType.SYSCALL_SEEN:
+      return { ...base, kind: 'syscall', syscall: t[Attr.SYSCALL] ?? '', nr: i[Attr.NR] ?? -1, exe: t[Attr.EXE] ?? '' };
+    case FrameType.NOTICE:
+      return { ...base, kind: 'notice', code: t[Attr.NOTICE] ?? '', message: t[Attr.MESSAGE] ?? '' };
+    default:
+      return { ...base, kind: 'unknown', type };
+  }
+}
