@@ -1,0 +1,70 @@
+/**
+ * The baseline file: YAML that a reviewer reads in a pull request. Deterministic (the same baseline gives the
+ * same bytes), sorted (learn.ts sorts every list), one item per line as a flow mapping (a change in behaviour
+ * touches only the lines of the items it adds or removes), with the JSON Schema named twice: in the
+ * yaml-language-server modeline for editors, and as `$schema` for other tools.
+ */
+import { isMap, isScalar, isSeq, parseDocument, visit, Document } from 'yaml';
+import { baselineSchema, BASELINE_VERSION, type Baseline } from './schema.js';
+
+export const BASELINE_SCHEMA_FILE = 'assets/schema/baseline-v1.schema.json';
+
+export class BaselineFileError extends Error {}
+
+/** Serializes a baseline; `schemaRef` is the schema's path relative to the file (or a URL). */
+export function stringifyBaseline(baseline: Baseline, schemaRef: string): string {
+  const { $schema: _ignored, ...rest } = baseline;
+  const doc = new Document({ $schema: schemaRef, ...rest });
+  // Lists of items: each item a one-line flow mapping, so a change touches only its own line.
+  visit(doc, {
+    Seq(_key, node) {
+      if (node.items.every((i) => isMap(i))) for (const i of node.items) if (isMap(i)) i.flow = true;
+    },
+  });
+  const alwaysAllowed = doc.getIn(['learned', 'alwaysAllowed'], true);
+  if (isSeq(alwaysAllowed)) alwaysAllowed.flow = true;
+  doc.commentBefore =
+    ` yaml-language-server: $schema=${schemaRef}\n` +
+    ' Imprint baseline: what each service did in its learning runs. Review changes to it like code.\n' +
+    ' runs: how many learning runs saw an item (fewer than the service\'s runs: flaky); by: which executables.\n' +
+    ' Format, normalization rules and CI use: docs/baseline.md. Written by `imprint baseline`.';
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: true, indentSeq: true });
+}
+
+/** Parses and validates a baseline file; errors name the field and line, never a stack. */
+export function parseBaseline(text: string): Baseline {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) throw new BaselineFileError(`not valid YAML: ${doc.errors[0]!.message}`);
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data && typeof data === 'object' && 'version' in data && data.version !== BASELINE_VERSION) {
+    throw new BaselineFileError(`baseline version ${String(data.version)} is not supported (this Imprint reads version ${BASELINE_VERSION})`);
+  }
+  const parsed = baselineSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BaselineFileError(`invalid baseline at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** 1-based line of each service's key in the file, for SARIF locations; 1 when not found. */
+export function serviceLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const doc = parseDocument(text);
+  const services = doc.get('services', true);
+  if (!isMap(services)) return out;
+  for (const pair of services.items) {
+    if (isScalar(pair.key) && pair.key.range) out.set(String(pair.key.value), lineOf(text, pair.key.range[0]));
+  }
+  return out;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** The JSON Schema published for the file (assets/schema/baseline-v1.schema.json is this, committed). */
+export { baselineJsonSchema } from './json-schema.js';
+

@@ -1,0 +1,96 @@
+/**
+ * Normalization: what changes from run to run of the same behaviour is folded into `*`, so that learning is
+ * deterministic and a drift check does not report a new pid or a new mktemp name as drift.
+ * The rules are documented, with examples, in docs/baseline.md ("Normalization"); keep the two in step.
+ */
+
+const TEMP_DIRS = ['/tmp/', '/var/tmp/', '/dev/shm/', '/run/lock/'];
+
+/** Segments that are ids rather than names. */
+const ALL_DIGITS = /^\d+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Hex ids: container ids, hashes, inode-like names (at least 12 hex characters with a digit and a letter). */
+const HEX_ID = /^(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}$/i;
+
+/** True when a run of letters and digits looks generated (mktemp's XXXXXX) rather than chosen by a person. */
+export function looksRandom(s: string): boolean {
+  if (s.length < 6 || !/^[A-Za-z0-9]+$/.test(s)) return false;
+  const lower = /[a-z]/.test(s), upper = /[A-Z]/.test(s), digit = /\d/.test(s);
+  // A person's word is one case without digits, or Capitalised; generated names mix classes.
+  if (digit && (lower || upper)) return true;
+  return lower && upper && !/^[A-Z][a-z]+$/.test(s) && /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(s);
+}
+
+/** Normalizes one path segment. `inTemp` also folds numbers anywhere in the name of a temporary file. */
+export function normalizeSegment(seg: string, inTemp = false): string {
+  if (seg === '' || seg === '*' || seg === '**') return seg;
+  if (ALL_DIGITS.test(seg) || UUID.test(seg) || HEX_ID.test(seg)) return '*';
+  let out = seg;
+  // mktemp styles: tmp.XXXXXX, tmpXXXXXXXX (Python), name.XXXXXX / name-XXXXXX / name_XXXXXX.
+  out = out.replace(/^(tmp\.?|.*?[._-])([A-Za-z0-9]{6,})(?=$|\.[A-Za-z]{1,8}$)/, (m, head: string, tail: string) =>
+    looksRandom(tail) || ALL_DIGITS.test(tail) ? `${head}*` : m);
+  if (/^tmp[A-Za-z0-9_]{6,}$/.test(out) && looksRandom(out.slice(3))) out = 'tmp*';
+  // Numbers after a separator, like redis's temp-<pid>.rdb or nginx's client_body/0000000001.
+  out = out.replace(/([-_])\d+(?=$|\.[A-Za-z]+$)/g, '$1*');
+  if (inTemp) out = out.replace(/\d+/g, '*');
+  return out.replace(/\*+/g, '*');
+}
+
+/**
+ * Normalizes an absolute path: `/proc/<pid>` and `/proc/<pid>/task/<tid>` to `/proc/*`, numeric, hex, uuid and
+ * mktemp-looking segments to `*`, numbers in temporary file names to `*`; `.` and `..` resolved; repeated
+ * slashes collapsed. Relative paths (which the probe should never send) are kept as given, bounded.
+ */
+export function normalizePath(path: string): string {
+  if (!path.startsWith('/')) return path.slice(0, 4096);
+  const parts: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') { parts.pop(); continue; }
+    parts.push(seg);
+  }
+  const abs = '/' + parts.join('/');
+  const inTemp = TEMP_DIRS.some((d) => abs.startsWith(d));
+  const out = parts.map((seg, i) => {
+    if (parts[0] === 'proc' && i === 1 && seg === 'self') return seg;
+    return normalizeSegment(seg, inTemp && i === parts.length - 1);
+  });
+  return ('/' + out.join('/')).slice(0, 4096);
+}
+
+/** Shell-quotes one argv word for display; `*` stays bare so patterns read as globs. */
+function quoteWord(w: string): string {
+  if (w === '') return "''";
+  if (/^[A-Za-z0-9_@%+=:,./*-]+$/.test(w)) return w;
+  return `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An argv pattern: paths normalized, numbers and ids as `*`, shell-quoted and joined; bounded. */
+export function argvPattern(argv: readonly string[], argc: number): string {
+  const words = argv.slice(0, 16).map((w) => {
+    if (w.startsWith('/')) return normalizePath(w);
+    if (/^-?\d+(\.\d+)?$/.test(w) || HEX_ID.test(w) || UUID.test(w)) return '*';
+    return w.slice(0, 200);
+  });
+  let out = words.map(quoteWord).join(' ');
+  if (argc > words.length) out += ' …';
+  return out.slice(0, 1024);
+}
+
+/** Glob match for baseline patterns: `*` within one segment, `**` across segments. Literal otherwise. */
+export function globMatch(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') { re += '.*'; i++; } else re += '[^/]*';
+    } else re += c.replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
+  }
+  return new RegExp(re + '$').test(value);
+}
+
+/** Loopback and unspecified addresses never leave the container's own network namespace. */
+export function isLoopback(address: string): boolean {
+  return /^127\./.test(address) || address === '::1' || address === '0.0.0.0' || address === '::' || /^::ffff:127\./.test(address);
+}

@@ -1,0 +1,168 @@
+/**
+ * Turns a run's events into facts: the normalized, keyed things a baseline lists (an executable, a file
+ * written, a peer, a syscall...). Learning counts facts across runs; the drift check looks each fact up in
+ * the baseline. One function does both so they can never disagree on what a key is.
+ *
+ * Events are untrusted: every string is bounded and normalized here, unknown shapes are skipped.
+ */
+import type { Endpoint, EventOf, ImprintEvent, NetProtocol } from '../events.js';
+import { argvPattern, normalizePath } from './normalize.js';
+import type { FileAccess, PeerKind } from './schema.js';
+
+export type FactCategory =
+  | 'executable' | FileAccess | 'listen' | 'outbound' | 'inbound' | 'dns' | 'uid' | 'syscall';
+
+interface FactBase { service: string; key: string; exe: string; event: ImprintEvent }
+export type Fact = FactBase & (
+  | { category: 'executable'; path: string; parent: string; argv: string }
+  | { category: FileAccess; path: string }
+  | { category: 'listen'; protocol: 'tcp' | 'udp'; port: number }
+  | { category: 'outbound' | 'inbound'; peer: string; kind: PeerKind; protocol: NetProtocol; port: number; address?: string }
+  | { category: 'dns'; name: string }
+  | { category: 'uid'; syscall: string; uid?: number; gid?: number; caps?: number }
+  | { category: 'syscall'; name: string }
+);
+
+/** Shown as the executable when the process's exec was never seen (it started before the probe). */
+export const UNKNOWN_EXE = '?';
+/** The parent of the entrypoint: the probe itself started it. */
+export const ENTRYPOINT_PARENT = '-';
+
+/** Follows processes through fork and exec so each fact can name the executable that caused it. */
+class ProcessTable {
+  private exe = new Map<string, string>();
+  /** Listening port per (container, fd), so accept can name the local port when the probe did not send it. */
+  private listenFd = new Map<string, number>();
+  /** Addresses named by DNS answers, per container, for peers the engine did not name. */
+  private dnsNames = new Map<string, string>();
+
+  exeOf(ev: ImprintEvent): string {
+    return this.exe.get(`${ev.container}\0${ev.pid}`) ?? UNKNOWN_EXE;
+  }
+  fork(ev: EventOf<'fork'>): void {
+    if (ev.clone === 'thread') return;
+    const parent = this.exe.get(`${ev.container}\0${ev.pid}`);
+    if (parent !== undefined) this.exe.set(`${ev.container}\0${ev.child}`, parent);
+  }
+  exec(ev: EventOf<'exec'>, path: string): string {
+    const id = `${ev.container}\0${ev.pid}`;
+    const parent = this.exe.get(id) ?? ENTRYPOINT_PARENT;
+    this.exe.set(id, path);
+    return parent;
+  }
+  rememberListen(ev: ImprintEvent & { fd: number }, port: number): void {
+    this.listenFd.set(`${ev.container}\0${ev.fd}`, port);
+  }
+  listenPortOf(ev: ImprintEvent & { fd: number }): number | undefined {
+    return this.listenFd.get(`${ev.container}\0${ev.fd}`);
+  }
+  rememberAnswers(ev: EventOf<'dns'>): void {
+    for (const a of ev.answers ?? []) {
+      const m = /^(A|AAAA) (\S{1,64})$/.exec(a);
+      if (m) this.dnsNames.set(`${ev.container}\0${m[2]}`, ev.name.slice(0, 253));
+    }
+  }
+  nameOf(container: string, address: string): string | undefined {
+    return this.dnsNames.get(`${container}\0${address}`);
+  }
+}
+
+/** How a remote end is named: its service, else its DNS name, else its address. */
+function namePeer(ep: Endpoint, protocol: NetProtocol, container: string, table: ProcessTable): { peer: string; kind: PeerKind; address?: string } {
+  if (protocol === 'unix') return { peer: ep.address.startsWith('/') ? normalizePath(ep.address) : ep.address.slice(0, 256), kind: 'unix' };
+  const address = ep.address.slice(0, 64);
+  if (ep.service) return { peer: ep.service.slice(0, 256), kind: 'service' };
+  const name = ep.name ?? table.nameOf(container, address);
+  if (name) return { peer: name.slice(0, 253), kind: 'dns', address };
+  return { peer: address, kind: 'address' };
+}
+
+const isNet = (family: string) => family === 'inet' || family === 'inet6' || family === 'unix';
+
+/** Calls `emit` once per fact, in event order. Events must be in capture order (per container, by seq). */
+export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => void): void {
+  const table = new ProcessTable();
+  for (const ev of events) {
+    const service = ev.service.slice(0, 256);
+    const file = (category: FileAccess, raw: string | undefined) => {
+      if (!raw) return;
+      const path = normalizePath(raw);
+      emit({ category, service, key: path, path, exe: table.exeOf(ev), event: ev });
+    };
+    switch (ev.kind) {
+      case 'fork': table.fork(ev); break;
+      case 'exec': {
+        // A failed exec is a PATH search miss (sh tries each directory): not a program that ran.
+        if (ev.result !== 0) break;
+        const path = normalizePath(ev.path);
+        const parent = table.exec(ev, path);
+        emit({ category: 'executable', service, key: path, path, parent, argv: argvPattern(ev.argv, ev.argc), exe: parent, event: ev });
+        break;
+      }
+      case 'open': {
+        const a = ev.access;
+        if (a.includes('create') || a.includes('exclusive')) file('create', ev.path);
+        else if (a.includes('write') || a.includes('append') || a.includes('truncate')) file('write', ev.path);
+        // Failed reads are library and config search misses: noise for a reviewer, never drift.
+        else if (ev.result >= 0) file('read', a.includes('directory') && !ev.path.endsWith('/') ? ev.path + '/' : ev.path);
+        break;
+      }
+      case 'unlink': case 'rmdir': file('delete', ev.path); break;
+      case 'rename': file('delete', ev.path); file('create', ev.path2); break;
+      case 'mkdir': case 'mknod': file('create', ev.path); break;
+      case 'link': case 'symlink': file('create', ev.path2 ?? ev.path); break;
+      case 'chmod': case 'chown': case 'truncate': file('write', ev.path); break;
+      case 'mount': case 'umount': file('write', ev.path2 ?? ev.path); break;
+      case 'listen': case 'bind': {
+        const port = ev.local?.port ?? 0;
+        if (ev.result < 0 || port === 0 || !isNet(ev.family)) break;
+        table.rememberListen(ev, port);
+        // TCP listens on listen(); a UDP server "listens" by binding a fixed port.
+        const protocol = ev.kind === 'listen' && ev.protocol === 'tcp' ? 'tcp' : ev.kind === 'bind' && ev.protocol === 'udp' ? 'udp' : undefined;
+        if (protocol) emit({ category: 'listen', service, key: `${protocol}/${port}`, protocol, port, exe: table.exeOf(ev), event: ev });
+        break;
+      }
+      case 'connect': case 'accept': {
+        if (!ev.peer || !isNet(ev.family)) break;
+        if (ev.kind === 'accept' && ev.result < 0) break;
+        if (ev.protocol !== 'unix' && ev.peer.address === '') break;
+        const named = namePeer(ev.peer, ev.protocol, ev.container, table);
+        // Inbound: the peer's own port is ephemeral; the local (listening) port is what identifies the flow.
+        const port = ev.protocol === 'unix' ? 0 : ev.kind === 'connect' ? ev.peer.port : (ev.local?.port || table.listenPortOf(ev) || 0);
+        const category = ev.kind === 'connect' ? 'outbound' : 'inbound';
+        emit({ category, service, key: `${ev.protocol} ${named.peer}:${port}`, ...named, protocol: ev.protocol, port, exe: table.exeOf(ev), event: ev });
+        break;
+      }
+      case 'dns': {
+        if (ev.phase === 'answer') { table.rememberAnswers(ev); break; }
+        const name = ev.name.slice(0, 253);
+        if (name) emit({ category: 'dns', service, key: name, name, exe: table.exeOf(ev), event: ev });
+        break;
+      }
+      case 'setuid': {
+        if (ev.result < 0) break;
+        const id = { syscall: ev.syscall.slice(0, 64), uid: ev.uid, gid: ev.gid, caps: ev.caps };
+        const key = [id.syscall, id.uid !== undefined ? `uid=${id.uid}` : '', id.gid !== undefined ? `gid=${id.gid}` : '', id.caps !== undefined ? `caps=${id.caps}` : ''].filter(Boolean).join(' ');
+        emit({ category: 'uid', service, key, ...definedOnly(id), exe: table.exeOf(ev), event: ev });
+        break;
+      }
+      case 'syscall': {
+        const name = ev.syscall.slice(0, 64);
+        emit({ category: 'syscall', service, key: name, name, exe: normalizePath(ev.exe), event: ev });
+        break;
+      }
+      case 'risky': {
+        // A refused call never ran (io_uring_setup gets ENOSYS and programs fall back): not part of the set.
+        if (ev.action !== 'observed') break;
+        const name = ev.syscall.slice(0, 64);
+        emit({ category: 'syscall', service, key: name, name, exe: table.exeOf(ev), event: ev });
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
