@@ -1,0 +1,77 @@
+/**
+ * AppArmor profile, one per service (docker run --security-opt apparmor=imprint-<service> after
+ * `apparmor_parser -r FILE`): the executables seen (ix), files read (r; mr for libraries), written, created or
+ * deleted (w), the socket families and types used, signals from the runtime. Normalized `*` segments are
+ * AppArmor globs with the same meaning (one path segment); other glob characters in paths are escaped.
+ */
+import type { Baseline, ServiceBaseline } from '../baseline/schema.js';
+import { selectServices, slug } from './service.js';
+
+/** Quotes a path for a profile: AppArmor glob characters other than `*` are escaped, odd bytes refused. */
+export function apparmorPath(path: string): string | undefined {
+  if (!path.startsWith('/') || /[\x00-\x1f\x7f]/.test(path) || path.length > 1024) return undefined;
+  const escaped = path.replace(/[\\?[\]{}^"@,]/g, (c) => `\\${c}`);
+  return /[\s#]/.test(escaped) ? `"${escaped}"` : escaped;
+}
+
+const LIBRARY = /\.so(\.\d+)*$|^\/(usr\/)?lib(64|32|x32)?\//;
+
+function fileRules(svc: ServiceBaseline): string[] {
+  const perms = new Map<string, Set<string>>();
+  const add = (path: string, p: string) => {
+    const q = apparmorPath(path);
+    if (!q) return;
+    let s = perms.get(q);
+    if (!s) perms.set(q, (s = new Set()));
+    for (const c of p) s.add(c);
+  };
+  for (const e of svc.executables) add(e.path, 'mrix');
+  for (const f of svc.files.read) add(f.path, LIBRARY.test(f.path) ? 'mr' : 'r');
+  // AppArmor asks for w to create, write, truncate and delete.
+  for (const f of [...svc.files.write, ...svc.files.create, ...svc.files.delete]) add(f.path, 'w');
+  const order = 'mrwix';
+  return [...perms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, s]) => `  ${path} ${[...s].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join('')},`);
+}
+
+function networkRules(svc: ServiceBaseline): string[] {
+  const protocols = new Set<string>([
+    ...svc.listen.map((l) => l.protocol), ...svc.outbound.map((o) => o.protocol), ...svc.inbound.map((i) => i.protocol),
+  ]);
+  if (svc.dns.length) protocols.add('udp');
+  const out: string[] = [];
+  for (const fam of ['inet', 'inet6']) {
+    if (protocols.has('tcp')) out.push(`  network ${fam} stream,`);
+    if (protocols.has('udp')) out.push(`  network ${fam} dgram,`);
+  }
+  if (protocols.has('unix')) out.push('  network unix stream,', '  network unix dgram,');
+  return out;
+}
+
+export function apparmorProfile(name: string, svc: ServiceBaseline): string {
+  const profile = `imprint-${slug(name)}`;
+  return [
+    `# AppArmor profile for ${name}, exported by imprint from its baseline (${svc.runs} learning run(s)).`,
+    `# Load: apparmor_parser -r FILE; use: docker run --security-opt apparmor=${profile} ...`,
+    '#include <tunables/global>',
+    '',
+    `profile ${profile} flags=(attach_disconnected,mediate_deleted) {`,
+    '  #include <abstractions/base>',
+    '',
+    '  # Capabilities stay governed by the container runtime (--cap-drop / --cap-add), as in docker-default.',
+    '  capability,',
+    '  # The runtime stops the container; processes of this service signal each other.',
+    '  signal (receive) peer=unconfined,',
+    `  signal (send,receive) peer=${profile},`,
+    '',
+    ...networkRules(svc),
+    '',
+    ...fileRules(svc),
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function apparmorProfiles(baseline: Baseline, service?: string): string {
+  return selectServices(baseline, service).map(([name, svc]) => apparmorProfile(name, svc)).join('\n');
+}

@@ -1,0 +1,82 @@
+/**
+ * Falco rules that alert on processes, outbound connections and listening ports outside the baseline, one set
+ * per service (REFERENCE.md's shape: `list`, `macro` and `rule` items). Executables are matched by
+ * proc.exepath, not proc.name: the kernel cuts proc.name to 15 characters. Normalized paths with `*` become
+ * `glob` conditions. Values that would not be safe inside a Falco condition are left out, with a comment.
+ */
+import { Document } from 'yaml';
+import type { Baseline, ServiceBaseline } from '../baseline/schema.js';
+import { selectServices, slug } from './service.js';
+
+const SAFE_PATH = /^\/[A-Za-z0-9_./+\-@:=~]*$/;
+const SAFE_GLOB = /^\/[A-Za-z0-9_./+\-@:=~*]*$/;
+
+/** `repo/name:tag@sha256:...` → `repo/name`, as Falco's container.image.repository holds it. */
+export function imageRepository(image: string): string {
+  const noDigest = image.split('@')[0]!;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+const quote = (s: string) => `"${s.replace(/["\\]/g, '')}"`;
+
+export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<string, unknown>[]; notes: string[] } {
+  const id = slug(name).replace(/-/g, '_');
+  const notes: string[] = [];
+  const exact = svc.executables.map((e) => e.path).filter((p) => !p.includes('*') && SAFE_PATH.test(p));
+  const globs = svc.executables.map((e) => e.path).filter((p) => p.includes('*') && SAFE_GLOB.test(p));
+  const skipped = svc.executables.length - exact.length - globs.length;
+  if (skipped) notes.push(`${skipped} executable path(s) with characters unsafe in a Falco condition were left out`);
+  const outPorts = [...new Set(svc.outbound.filter((o) => o.protocol === 'tcp' || o.protocol === 'udp').map((o) => o.port))].sort((a, b) => a - b);
+  const listenPorts = [...new Set(svc.listen.map((l) => l.port))].sort((a, b) => a - b);
+
+  const container = svc.image
+    ? `container.image.repository = ${quote(imageRepository(svc.image))}`
+    : `(container.name = ${quote(name)} or k8s.container.name = ${quote(name)})`;
+  const allowedExe = [`proc.exepath in (imprint_${id}_executables)`, ...globs.map((g) => `proc.exepath glob ${quote(g)}`)].join(' or ');
+  const items: Record<string, unknown>[] = [
+    { list: `imprint_${id}_executables`, items: exact },
+    { list: `imprint_${id}_outbound_ports`, items: outPorts },
+    { list: `imprint_${id}_listen_ports`, items: listenPorts },
+    { macro: `imprint_${id}_container`, condition: `container.id != host and ${container}` },
+    {
+      rule: `Imprint drift - unexpected process in ${name}`,
+      desc: `A process outside the Imprint baseline ran in the ${name} service`,
+      condition: `evt.type in (execve, execveat) and evt.dir = < and imprint_${id}_container and not (${allowedExe})`,
+      output: `Unexpected process in ${name} (exe=%proc.exepath cmdline=%proc.cmdline parent=%proc.pname container=%container.name image=%container.image.repository)`,
+      priority: 'WARNING',
+      tags: ['imprint', 'drift', 'process'],
+    },
+    {
+      rule: `Imprint drift - unexpected outbound connection in ${name}`,
+      desc: `An outbound connection to a port outside the Imprint baseline in the ${name} service`,
+      condition: `evt.type = connect and evt.dir = < and fd.typechar in (4, 6) and imprint_${id}_container and not fd.sport in (imprint_${id}_outbound_ports)`,
+      output: `Unexpected connection from ${name} (connection=%fd.name exe=%proc.exepath container=%container.name image=%container.image.repository)`,
+      priority: 'WARNING',
+      tags: ['imprint', 'drift', 'network'],
+    },
+    {
+      rule: `Imprint drift - unexpected listening port in ${name}`,
+      desc: `A listening port outside the Imprint baseline in the ${name} service`,
+      condition: `evt.type = listen and evt.dir = < and fd.typechar in (4, 6) and imprint_${id}_container and not fd.sport in (imprint_${id}_listen_ports)`,
+      output: `Unexpected listening port in ${name} (port=%fd.sport exe=%proc.exepath container=%container.name image=%container.image.repository)`,
+      priority: 'WARNING',
+      tags: ['imprint', 'drift', 'network'],
+    },
+  ];
+  return { items, notes };
+}
+
+export function falcoRulesYaml(baseline: Baseline, service?: string): string {
+  const all: Record<string, unknown>[] = [];
+  const notes: string[] = [];
+  for (const [name, svc] of selectServices(baseline, service)) {
+    const r = falcoItems(name, svc);
+    all.push(...r.items);
+    notes.push(...r.notes.map((n) => `${name}: ${n}`));
+  }
+  const doc = new Document(all);
+  doc.commentBefore = [' Falco rules exported by imprint: alert on behaviour outside the baseline.', ...notes.map((n) => ` note: ${n}`)].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}
