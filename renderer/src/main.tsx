@@ -1,0 +1,14 @@
+// Must come first: zod must be jitless before any schema is defined (strict CSP, zod #4368).
+import './zod-config.js';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { api } from './api/instance.js';
+import { connectPushes, useApp } from './store/app-store.js';
+import './styles.css';
+
+connectPushes(api());
+api().call('ui.ready', {}).then(
+  (info) => useApp.setState({ mode: info.mode, workspace: info.workspace }),
+  (err: Error) => useApp.getState().setError(err.message),
+);
+createRoot(document.getElementById('root')!).render(<App />);

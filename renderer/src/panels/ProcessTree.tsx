@@ -1,0 +1,45 @@
+/** The process tree per service: who started whom, with exit codes. Untrusted argv rendered as text. */
+import { useState } from 'react';
+import { processLabel, type ProcessNode } from '../model/views.js';
+
+export function ProcessTree({ roots, deviantExes }: { roots: ProcessNode[]; deviantExes?: ReadonlySet<string> }) {
+  return (
+    <section className="panel" aria-label="Process tree">
+      <header className="panel-head"><h2>Processes</h2><span className="muted">{count(roots)}</span></header>
+      <div className="panel-scroll" data-testid="process-tree">
+        {roots.length === 0
+          ? <div className="empty">No processes in this range.</div>
+          : <ul className="tree">{roots.map((n) => <Row key={n.key} node={n} depth={0} deviant={deviantExes} />)}</ul>}
+      </div>
+    </section>
+  );
+}
+
+function count(nodes: ProcessNode[]): number {
+  let n = 0;
+  const walk = (list: ProcessNode[]) => { for (const x of list) { n++; walk(x.children); } };
+  walk(nodes);
+  return n;
+}
+
+function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; deviant?: ReadonlySet<string> }) {
+  const [open, setOpen] = useState(depth < 3);
+  const bad = node.exe !== undefined && deviant?.has(node.exe);
+  const exit = node.exit ? (node.exit.signal !== undefined ? `signal ${node.exit.signal}` : `exit ${node.exit.code ?? '?'}`) : 'running';
+  return (
+    <li>
+      <div className={`tree-row${bad ? ' danger' : ''}`}>
+        {node.children.length > 0
+          ? <button className="twisty" aria-label={open ? 'collapse' : 'expand'} onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
+          : <span className="twisty" />}
+        {depth === 0 && <span className="badge service">{node.service}</span>}
+        <span className="proc-name">{processLabel(node)}</span>
+        <span className="muted mono">{node.pid}</span>
+        {node.argv && node.argv.length > 1 && <span className="argv mono" title={node.argv.join(' ')}>{node.argv.slice(1).join(' ')}</span>}
+        {bad && <span className="badge danger">new</span>}
+        <span className={`exit ${node.exit && (node.exit.code ?? 1) !== 0 ? 'bad' : ''}`}>{exit}</span>
+      </div>
+      {open && node.children.length > 0 && <ul>{node.children.map((c) => <Row key={c.key} node={c} depth={depth + 1} deviant={deviant} />)}</ul>}
+    </li>
+  );
+}

@@ -1,0 +1,69 @@
+/** Run state at a glance: status, elapsed time, counts and rates per category, and the dropped-events counter. */
+import { useEffect, useMemo, useState } from 'react';
+import { useApp } from '../store/app-store.js';
+import { CATEGORIES, type EventLog } from '../model/event-log.js';
+import { CATEGORY_COLOURS } from '../timeline/draw.js';
+
+export function countByCategory(log: EventLog): number[] {
+  const counts = new Array<number>(CATEGORIES.length).fill(0);
+  const cats = log.categories;
+  for (let i = 0; i < log.length; i++) counts[cats[i]!]!++;
+  return counts;
+}
+
+/** Events per second over the last second of event time. */
+export function recentRate(log: EventLog): number {
+  if (log.length === 0) return 0;
+  const end = log.lastTimeSeen;
+  return log.length - log.lowerBound(end - 1000);
+}
+
+export function fmtDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+export function RunHeader({ title, onStop, extra }: { title: string; onStop?: () => void; extra?: React.ReactNode }) {
+  const log = useApp((s) => s.log);
+  const tick = useApp((s) => s.tick);
+  const run = useApp((s) => s.run);
+  const [now, setNow] = useState(Date.now());
+  const live = run && (run.status === 'running' || run.status === 'starting' || run.status === 'stopping');
+  useEffect(() => {
+    if (!live) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [live]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const counts = useMemo(() => countByCategory(log), [log, tick]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rate = useMemo(() => recentRate(log), [log, tick]);
+  const elapsed = run?.startedAt ? (run.endedAt ?? (live ? now : log.lastTimeSeen)) - run.startedAt : log.lastTimeSeen - log.firstTime;
+  const dropped = run?.dropped ?? 0;
+  return (
+    <div className="run-header" data-testid="run-header">
+      <div className="run-title">
+        <h1 title={title}>{title}</h1>
+        {run && <span className={`status status-${run.status}`} data-testid="run-status">{run.status}{run.exitCode !== undefined ? ` (${run.exitCode})` : ''}</span>}
+        {run?.incomplete && <span className="badge danger" title="The stream ended without the probe's END frame">incomplete</span>}
+      </div>
+      <dl className="stats">
+        <div><dt>elapsed</dt><dd className="mono">{fmtDuration(elapsed)}</dd></div>
+        <div><dt>events</dt><dd className="mono" data-testid="total-events">{log.length.toLocaleString()}</dd></div>
+        <div><dt>rate</dt><dd className="mono">{rate.toLocaleString()}/s</dd></div>
+        <div className={dropped > 0 ? 'dropped bad' : 'dropped'} title="Events proven lost by sequence gaps: must stay 0">
+          <dt>dropped</dt><dd className="mono" data-testid="dropped">{dropped.toLocaleString()}</dd>
+        </div>
+        {CATEGORIES.map((c, i) => counts[i] ? (
+          <div key={c} className="cat-stat"><dt><i style={{ background: CATEGORY_COLOURS[c] }} />{c}</dt><dd className="mono">{counts[i]!.toLocaleString()}</dd></div>
+        ) : null)}
+      </dl>
+      <div className="run-actions">
+        {extra}
+        {onStop && live && <button className="danger-button" onClick={onStop}>Stop</button>}
+      </div>
+      {run?.error && <p className="error-line">{run.error}</p>}
+    </div>
+  );
+}

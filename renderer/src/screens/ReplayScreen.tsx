@@ -1,0 +1,90 @@
+/** Replay: open a capture and scrub it with the same views; no engine needed. */
+import { useEffect, useRef, useState } from 'react';
+import type { CaptureChunk } from '../../../common/api.js';
+import { api } from '../api/instance.js';
+import { useApp, type CaptureSource } from '../store/app-store.js';
+import { RunHeader, fmtDuration } from '../panels/RunHeader.js';
+import { RunView } from './RunView.js';
+
+const CHUNK = 20_000;
+
+/** Reads a capture chunk by chunk into the store's log; stops when the user opens something else. */
+export async function loadCapture(path: string): Promise<void> {
+  const mine = () => { const s = useApp.getState().source; return s?.kind === 'capture' && s.path === path ? s : undefined; };
+  let offset: number | undefined = 0;
+  let invalid = 0;
+  let header: unknown;
+  while (offset !== undefined && mine()) {
+    const chunk: CaptureChunk = await api().call('capture.read', { path, offset, limit: CHUNK });
+    if (!mine()) return;
+    if (offset === 0) header = chunk.header;
+    invalid += chunk.invalid;
+    useApp.getState().log.append(chunk.events);
+    useApp.setState((s) => ({ tick: s.tick + 1, panelTick: s.panelTick + 1, source: { ...(s.source as CaptureSource), header, invalid } }));
+    offset = chunk.next;
+  }
+  const s = mine();
+  if (s) useApp.setState({ source: { ...s, loading: false } });
+}
+
+export function ReplayScreen() {
+  const source = useApp((s) => s.source);
+  const log = useApp((s) => s.log);
+  const playhead = useApp((s) => s.playhead);
+  const setPlayhead = useApp((s) => s.setPlayhead);
+  const openSource = useApp((s) => s.openSource);
+  const setError = useApp((s) => s.setError);
+  useApp((s) => s.tick);
+  const [path, setPath] = useState('');
+  const [playing, setPlaying] = useState(false);
+  const started = useRef<string | undefined>(undefined);
+
+  const capture = source?.kind === 'capture' ? source : undefined;
+  useEffect(() => {
+    if (!capture?.loading || started.current === capture.path) return;
+    started.current = capture.path;
+    loadCapture(capture.path).catch((e: Error) => { setError(e.message); useApp.setState({ source: { ...capture, loading: false } }); });
+  }, [capture, setError]);
+
+  useEffect(() => {
+    if (!playing) return;
+    const t0 = log.firstTime, t1 = log.lastTimeSeen;
+    const step = Math.max((t1 - t0) / 200, 1);
+    const id = setInterval(() => {
+      const cur = useApp.getState().playhead ?? t0;
+      if (cur >= t1) { setPlaying(false); useApp.getState().setPlayhead(null); return; }
+      useApp.getState().setPlayhead(Math.min(t1, cur + step));
+    }, 50);
+    return () => clearInterval(id);
+  }, [playing, log]);
+
+  const open = (p: string) => { started.current = undefined; openSource({ kind: 'capture', path: p, loading: true, invalid: 0 }); };
+  const t0 = log.firstTime, t1 = log.lastTimeSeen;
+  return (
+    <div className="screen">
+      <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) open(path.trim()); }}>
+        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.ndjson) in the workspace" className="mono" data-testid="capture-path" />
+        <button className="primary" type="submit" disabled={!path.trim()}>Open capture</button>
+        {capture && log.length > 0 && (
+          <div className="scrubber">
+            <button onClick={(e) => { e.preventDefault(); setPlaying(!playing); }} aria-label={playing ? 'Pause' : 'Play'}>{playing ? '❚❚' : '▶'}</button>
+            <input type="range" min={t0} max={t1} step={Math.max((t1 - t0) / 1000, 0.001)} value={playhead ?? t1}
+              onChange={(e) => { const v = Number(e.target.value); setPlayhead(v >= t1 ? null : v); }} aria-label="Playhead" data-testid="playhead" />
+            <span className="mono">{fmtDuration((playhead ?? t1) - t0)} / {fmtDuration(t1 - t0)}</span>
+          </div>
+        )}
+      </form>
+      {!capture ? (
+        <div className="screen-empty"><h1>Replay a capture</h1><p>Every run writes a capture file. Open one to scrub through it with the same views, with no Docker engine needed.</p></div>
+      ) : (
+        <>
+          <RunHeader title={capture.path} extra={<>
+            {capture.loading && <span className="badge">loading…</span>}
+            {capture.invalid > 0 && <span className="badge warn" title="Lines that did not parse or validate were skipped">{capture.invalid} bad lines skipped</span>}
+          </>} />
+          <RunView />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+/** The views of one run or capture: timeline, connection graph, processes, files, deviations, events and logs. */
+import { useMemo } from 'react';
+import { useApp, visibleEvents } from '../store/app-store.js';
+import { useBaseline } from '../store/baseline-store.js';
+import { connectionGraph, filesByDirectory, processTree } from '../model/views.js';
+import { highlight } from '../baseline/live-check.js';
+import { Timeline } from '../timeline/Timeline.js';
+import { ConnectionGraph } from '../graph/ConnectionGraph.js';
+import { ProcessTree } from '../panels/ProcessTree.js';
+import { FileActivity } from '../panels/FileActivity.js';
+import { EventTable } from '../panels/EventTable.js';
+import { LogView } from '../panels/LogView.js';
+import { Deviations } from '../panels/Deviations.js';
+
+export function RunView() {
+  const log = useApp((s) => s.log);
+  const panelTick = useApp((s) => s.panelTick);
+  const range = useApp((s) => s.range);
+  const playhead = useApp((s) => s.playhead);
+  const run = useApp((s) => s.run);
+  const loaded = useBaseline((s) => s.loaded);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const events = useMemo(() => visibleEvents(log, range, playhead), [log, panelTick, range, playhead]);
+  const highlights = useMemo(
+    () => (loaded ? highlight(loaded.baseline, log, run?.incomplete ? ['stream-broke'] : []) : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [loaded, log, panelTick, run?.incomplete],
+  );
+  const tree = useMemo(() => processTree(events), [events]);
+  const dirs = useMemo(() => filesByDirectory(events), [events]);
+  const graph = useMemo(() => connectionGraph(events, highlights?.flagged), [events, highlights]);
+  const deviant = useMemo(() => new Set([...graph.nodes.filter((n) => n.deviant).map((n) => n.id), ...graph.edges.filter((e) => e.deviant).map((e) => e.id)]), [graph]);
+  return (
+    <div className="run-view">
+      <Timeline marks={highlights?.marks} />
+      <div className="grid-2">
+        <ConnectionGraph graph={graph} deviant={deviant} />
+        <ProcessTree roots={tree} deviantExes={highlights?.exePaths} />
+      </div>
+      <div className="grid-2">
+        <FileActivity dirs={dirs} deviantPaths={highlights?.filePaths} />
+        <Deviations highlights={highlights} path={loaded?.path} origin={log.firstTime} />
+      </div>
+      <div className="grid-2 tall">
+        <EventTable events={events} origin={log.firstTime} flagged={highlights?.flagged} />
+        <LogView events={events} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+/** Start: engine status, local images, run configuration, compose files, recent captures and baselines. */
+import { useEffect, useMemo, useState } from 'react';
+import type { FileEntry, ImageSummary, RunConfig } from '../../../common/api.js';
+import { api } from '../api/instance.js';
+import { useApp } from '../store/app-store.js';
+import { loadBaseline } from './BaselinesScreen.js';
+
+/** Splits a command line like a shell would for simple cases: spaces, single and double quotes. */
+export function splitCommand(line: string): string[] {
+  const out: string[] = [];
+  let cur = '', quote: string | null = null, any = false;
+  for (const ch of line) {
+    if (quote) { if (ch === quote) quote = null; else cur += ch; continue; }
+    if (ch === '"' || ch === "'") { quote = ch; any = true; continue; }
+    if (/\s/.test(ch)) { if (cur || any) out.push(cur); cur = ''; any = false; continue; }
+    cur += ch;
+  }
+  if (cur || any) out.push(cur);
+  return out;
+}
+
+export function parseList(text: string): string[] {
+  return text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+}
+
+export function StartScreen() {
+  const engine = useApp((s) => s.engine);
+  const openSource = useApp((s) => s.openSource);
+  const setScreen = useApp((s) => s.setScreen);
+  const setError = useApp((s) => s.setError);
+  const [images, setImages] = useState<ImageSummary[] | undefined>();
+  const [imagesError, setImagesError] = useState<string>();
+  const [files, setFiles] = useState<{ captures: FileEntry[]; baselines: FileEntry[]; compose: FileEntry[] }>();
+  const [search, setSearch] = useState('');
+  const [cfg, setCfg] = useState({ image: '', command: '', env: '', ports: '', network: '', duration: '' });
+  const [compose, setCompose] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const refresh = async () => {
+    try { useApp.setState({ engine: await api().call('engine.status', {}) }); } catch (e) { setError(String((e as Error).message)); }
+    api().call('images.list', {}).then((list) => { setImages(list); setImagesError(undefined); }, (e: Error) => setImagesError(e.message));
+    api().call('files.recent', {}).then(setFiles, () => setFiles({ captures: [], baselines: [], compose: [] }));
+  };
+  useEffect(() => { void refresh(); }, []);
+
+  const shown = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    return (images ?? []).filter((i) => !q || i.tags.some((t) => t.toLowerCase().includes(q)) || i.id.includes(q));
+  }, [images, search]);
+
+  const start = async () => {
+    setBusy(true);
+    try {
+      const config: RunConfig = { image: cfg.image.trim() };
+      const command = splitCommand(cfg.command);
+      if (command.length) config.command = command;
+      const env = parseList(cfg.env); if (env.length) config.env = env;
+      const ports = parseList(cfg.ports); if (ports.length) config.ports = ports;
+      if (cfg.network.trim()) config.network = cfg.network.trim();
+      if (Number(cfg.duration) > 0) config.duration = Number(cfg.duration);
+      const state = await api().call('run.start', config);
+      openSource({ kind: 'run', runId: state.runId }, state);
+      setScreen('live');
+    } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
+  };
+  const startCompose = async (file: string) => {
+    setBusy(true);
+    try {
+      const state = await api().call('run.compose', { file });
+      openSource({ kind: 'run', runId: state.runId }, state);
+      setScreen('live');
+    } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
+  };
+
+  return (
+    <div className="start-screen">
+      <section className="panel engine-card" aria-label="Engine" data-testid="engine-status">
+        <header className="panel-head"><h2>Docker engine</h2><div className="panel-tools"><button onClick={() => void refresh()}>Refresh</button></div></header>
+        {!engine ? <div className="empty">Asking the engine…</div> : engine.connected ? (
+          <dl className="kv">
+            <dt>Status</dt><dd><span className="status status-running">connected</span></dd>
+            <dt>Version</dt><dd className="mono">{engine.version ?? '?'}{engine.apiVersion ? ` (API ${engine.apiVersion})` : ''}</dd>
+            <dt>Context</dt><dd className="mono">{engine.context ?? 'default'}</dd>
+          </dl>
+        ) : (
+          <div className="engine-down">
+            <span className="status status-failed">not reachable</span>
+            <p>{engine.error ?? 'The Docker engine does not answer.'}</p>
+            {engine.fix && <p className="fix">{engine.fix}</p>}
+            <p className="muted">You can still open captures and baselines below.</p>
+          </div>
+        )}
+      </section>
+
+      <section className="panel run-card" aria-label="Run an image">
+        <header className="panel-head"><h2>Run an image</h2></header>
+        <form className="form" onSubmit={(e) => { e.preventDefault(); void start(); }}>
+          <label>Image<input required value={cfg.image} onChange={(e) => setCfg({ ...cfg, image: e.target.value })} placeholder="repository:tag" data-testid="run-image" /></label>
+          <label>Command<input value={cfg.command} onChange={(e) => setCfg({ ...cfg, command: e.target.value })} placeholder="default: the image's own" className="mono" /></label>
+          <label>Environment<textarea value={cfg.env} onChange={(e) => setCfg({ ...cfg, env: e.target.value })} placeholder="KEY=VALUE, one per line" rows={2} className="mono" /></label>
+          <div className="row">
+            <label>Ports<input value={cfg.ports} onChange={(e) => setCfg({ ...cfg, ports: e.target.value })} placeholder="8080:80" className="mono" /></label>
+            <label>Network<input value={cfg.network} onChange={(e) => setCfg({ ...cfg, network: e.target.value })} placeholder="default bridge" /></label>
+            <label>Stop after (s)<input value={cfg.duration} onChange={(e) => setCfg({ ...cfg, duration: e.target.value })} inputMode="numeric" placeholder="until it exits" /></label>
+          </div>
+          <button className="primary" type="submit" disabled={busy || !cfg.image.trim() || !engine?.connected}>Run with probe</button>
+        </form>
+      </section>
+
+      <section className="panel images-card" aria-label="Local images">
+        <header className="panel-head">
+          <h2>Local images</h2><span className="muted">{images?.length ?? 0}</span>
+          <input className="search" type="search" placeholder="Search images" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search images" />
+        </header>
+        <div className="panel-scroll" data-testid="images">
+          {imagesError ? <div className="empty error">{imagesError}</div>
+            : !images ? <div className="empty">Loading…</div>
+            : shown.length === 0 ? <div className="empty">{images.length ? 'No image matches.' : 'No local images. Imprint never pulls on its own: pull or build one first.'}</div>
+            : <table className="grid clickable">
+                <thead><tr><th>Image</th><th>Size</th><th>Created</th></tr></thead>
+                <tbody>{shown.map((i) => (
+                  <tr key={i.id} onClick={() => setCfg({ ...cfg, image: i.tags[0] ?? i.id })} className={cfg.image === (i.tags[0] ?? i.id) ? 'selected' : ''}>
+                    <td className="mono">{i.tags[0] ?? i.id.slice(7, 19)}{i.tags.length > 1 && <span className="muted"> +{i.tags.length - 1}</span>}</td>
+                    <td className="num">{(i.size / 1e6).toFixed(1)} MB</td>
+                    <td className="muted">{new Date(i.created * 1000).toLocaleDateString()}</td>
+                  </tr>))}
+                </tbody>
+              </table>}
+        </div>
+      </section>
+
+      <section className="panel compose-card" aria-label="Compose">
+        <header className="panel-head"><h2>Run a compose file</h2></header>
+        <form className="form inline" onSubmit={(e) => { e.preventDefault(); if (compose.trim()) void startCompose(compose.trim()); }}>
+          <input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" />
+          <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
+        </form>
+        <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />
+      </section>
+
+      <section className="panel recent-card" aria-label="Recent captures">
+        <header className="panel-head"><h2>Recent captures</h2></header>
+        <FileList files={files?.captures} empty="No captures yet. Every run writes one." testid="recent-captures"
+          onOpen={(f) => { openSource({ kind: 'capture', path: f.path, loading: true, invalid: 0 }); setScreen('replay'); }} />
+      </section>
+
+      <section className="panel recent-card" aria-label="Baselines">
+        <header className="panel-head"><h2>Baselines</h2></header>
+        <FileList files={files?.baselines} empty="No baseline files in the workspace." testid="recent-baselines"
+          onOpen={(f) => { void loadBaseline(f.path).then(() => setScreen('baselines')); }} />
+      </section>
+    </div>
+  );
+}
+
+function FileList({ files, empty, onOpen, testid }: { files?: FileEntry[]; empty: string; onOpen: (f: FileEntry) => void; testid: string }) {
+  if (!files) return <div className="empty">Loading…</div>;
+  if (files.length === 0) return <div className="empty">{empty}</div>;
+  return (
+    <ul className="file-list" data-testid={testid}>
+      {files.slice(0, 12).map((f) => (
+        <li key={f.path}>
+          <button className="link mono" onClick={() => onOpen(f)} title={f.path}>{f.name}</button>
+          <span className="muted small">{new Date(f.modified).toLocaleString()} · {(f.size / 1024).toFixed(0)} KB</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * The renderer's state (zustand). Events never go through React state one by one: pushes land in the
+ * mutable EventLog and the store bumps `tick` at most once per animation frame (timeline, counters) and
+ * `panelTick` at most every PANEL_INTERVAL_MS (tree, graph, files, table), so a storm of events costs a few
+ * renders per second, not one per event.
+ */
+import { create } from 'zustand';
+import type { EngineStatus, ImprintApi, RunState } from '../../../common/api.js';
+import type { ImprintEvent } from '../../../common/events.js';
+import { EventLog } from '../model/event-log.js';
+import type { TimeView } from '../timeline/viewport.js';
+
+export type Screen = 'start' | 'live' | 'replay' | 'baselines';
+export type Theme = 'system' | 'light' | 'dark';
+export const PANEL_INTERVAL_MS = 400;
+
+export interface Source { kind: 'run'; runId: string } 
+export interface CaptureSource { kind: 'capture'; path: string; loading: boolean; invalid: number; header?: unknown }
+
+export interface Selection { kind: 'node' | 'edge'; id: string }
+
+export interface AppState {
+  screen: Screen;
+  engine?: EngineStatus;
+  workspace?: string;
+  mode?: 'electron' | 'browser';
+  run?: RunState;
+  source?: Source | CaptureSource;
+  log: EventLog;
+  tick: number;
+  panelTick: number;
+  /** The brushed time range: every panel shows only events inside it. */
+  range: TimeView | null;
+  /** Replay's playhead: events after it are hidden. */
+  playhead: number | null;
+  selection: Selection | null;
+  theme: Theme;
+  fontScale: number;
+  error?: string;
+  setScreen(screen: Screen): void;
+  setRange(range: TimeView | null): void;
+  setPlayhead(t: number | null): void;
+  select(sel: Selection | null): void;
+  setTheme(theme: Theme): void;
+  setFontScale(scale: number): void;
+  setError(message: string | undefined): void;
+  /** Shows a new run or capture: a fresh log. */
+  openSource(source: Source | CaptureSource, run?: RunState): void;
+  ingest(events: readonly ImprintEvent[]): void;
+}
+
+let pending: ImprintEvent[] = [];
+let frame = 0;
+let lastPanel = 0;
+let panelTimer: ReturnType<typeof setTimeout> | undefined;
+
+const stored = (key: string): string | null => { try { return localStorage.getItem(key); } catch { return null; } };
+
+export const useApp = create<AppState>()((set, get) => ({
+  screen: 'start',
+  log: new EventLog(),
+  tick: 0,
+  panelTick: 0,
+  range: null,
+  playhead: null,
+  selection: null,
+  theme: (stored('imprint.theme') as Theme | null) ?? 'system',
+  fontScale: Number(stored('imprint.fontScale')) || 1,
+  setScreen: (screen) => set({ screen }),
+  setRange: (range) => set((s) => ({ range, panelTick: s.panelTick + 1 })),
+  setPlayhead: (playhead) => set((s) => ({ playhead, panelTick: s.panelTick + 1 })),
+  select: (selection) => set({ selection }),
+  setTheme: (theme) => { try { localStorage.setItem('imprint.theme', theme); } catch { /* private mode */ } set({ theme }); },
+  setFontScale: (fontScale) => {
+    const clamped = Math.min(1.8, Math.max(0.8, Math.round(fontScale * 10) / 10));
+    try { localStorage.setItem('imprint.fontScale', String(clamped)); } catch { /* private mode */ }
+    set({ fontScale: clamped });
+  },
+  setError: (error) => set({ error }),
+  openSource: (source, run) => {
+    pending = [];
+    set((s) => ({ source, run, log: new EventLog(), range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
+  },
+  ingest: (events) => {
+    for (const e of events) pending.push(e);
+    if (frame) return;
+    const flush = () => {
+      frame = 0;
+      const batch = pending;
+      pending = [];
+      get().log.append(batch);
+      const now = performance.now();
+      if (now - lastPanel >= PANEL_INTERVAL_MS) {
+        lastPanel = now;
+        set((s) => ({ tick: s.tick + 1, panelTick: s.panelTick + 1 }));
+      } else {
+        set((s) => ({ tick: s.tick + 1 }));
+        if (!panelTimer) panelTimer = setTimeout(() => { panelTimer = undefined; lastPanel = performance.now(); set((s) => ({ panelTick: s.panelTick + 1 })); }, PANEL_INTERVAL_MS);
+      }
+    };
+    // rAF pauses in background tabs; a timeout keeps a hidden page from buffering a whole run.
+    frame = typeof document !== 'undefined' && document.visibilityState === 'visible'
+      ? requestAnimationFrame(flush) : (setTimeout(flush, 50) as unknown as number);
+  },
+}));
+
+/** Wires the API's pushes into the store. Returns the unsubscribe function. */
+export function connectPushes(api: ImprintApi): () => void {
+  const offs = [
+    api.on('run.events', ({ runId, events }) => {
+      const src = useApp.getState().source;
+      if (src?.kind === 'run' && src.runId === runId) useApp.getState().ingest(events);
+    }),
+    api.on('run.state', (state) => {
+      const s = useApp.getState();
+      if (s.source?.kind === 'run' && s.source.runId === state.runId) useApp.setState({ run: state });
+    }),
+    api.on('engine.status', (engine) => useApp.setState({ engine })),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+/** The events the panels show: inside the brushed range and before the replay playhead. */
+export function visibleEvents(log: EventLog, range: TimeView | null, playhead: number | null): ImprintEvent[] {
+  if (!range && playhead === null) return log.events;
+  const t0 = range?.t0 ?? -Infinity;
+  const t1 = Math.min(range?.t1 ?? Infinity, playhead ?? Infinity);
+  const out: ImprintEvent[] = [];
+  const k0 = log.lowerBound(t0), k1 = log.lowerBound(t1 === Infinity ? Infinity : t1 + 1e-9);
+  for (let k = k0; k < k1; k++) out.push(log.events[log.orderAt(k)]!);
+  return out;
+}
