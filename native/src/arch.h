@@ -1,0 +1,14 @@
+/* Register access that differs per architecture (x86_64: GETREGS; aarch64: GETREGSET). */
+#ifndef IMPRINT_ARCH_H
+#define IMPRINT_ARCH_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* At a fork event stop: the syscall number and its first argument (clone flags). */
+int arch_clone_regs(pid_t tid, long *nr, uint64_t *arg0);
+/* At a syscall-entry or seccomp stop: skip the call (number -1); set the result at the exit stop. */
+int arch_skip_syscall(pid_t tid);
+int arch_set_return(pid_t tid, int64_t value);
+
+#endif

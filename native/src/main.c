@@ -1,0 +1,274 @@
+/*
+ * /.imprint/probe [--no-seccomp] [--version] -- CMD ARGS...
+ *
+ * PID 1 of a probed container: starts CMD under ptrace (with a seccomp filter unless --no-seccomp),
+ * writes frames (native/PROTOCOL.md) to its own stdout, relays the app's output as LOG frames, and does
+ * what tini does: forwards signals to the app, reaps orphans, exits with the app's code (128+N after
+ * signal N) once END is written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "frame.h"
+#include "log.h"
+#include "state.h"
+#include "syscalls.h"
+#include "tracer.h"
+
+#ifndef PROBE_VERSION
+#define PROBE_VERSION "0.1.0"
+#endif
+
+enum start_mode { START_SECCOMP = 'S', START_PTRACE = 'P', START_UNTRACED = 'U' };
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+volatile sig_atomic_t forwarded_signal;
+
+static void forward(int sig)
+{
+	int saved = errno;
+
+	if (cfg.app > 0)
+		kill(cfg.app, sig);
+	forwarded_signal = sig;
+	errno = saved;
+}
+
+static void set_forwarded_blocked(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: probe [--no-seccomp] [--version] -- CMD ARGS...\n");
+	exit(2);
+}
+
+/* PATH lookup like execvp, done before the filter so the app's first exec is its only one. */
+static const char *find_program(const char *name, char *buf, size_t size)
+{
+	const char *path = getenv("PATH");
+	struct stat st;
+
+	if (strchr(name, '/'))
+		return name;
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+
+		if ((size_t)snprintf(buf, size, "%.*s%s%s", (int)n, path, n ? "/" : "", name) < size &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return buf;
+		path += n + (end ? 1 : 0);
+	}
+	return name;
+}
+
+static void write_byte(int fd, char c)
+{
+	while (write(fd, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status_fd, int out_fd, int err_fd)
+{
+	char mode = 0, path[4096];
+	const char *prog;
+	sigset_t none;
+	int err = 0;
+
+	if (dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+		_exit(127);
+	while (read(go_fd, &mode, 1) < 0 && errno == EINTR)
+		;
+	prog = find_program(argv[0], path, sizeof(path));
+	if (mode == START_SECCOMP) {
+		err = filter_install();
+		while (write(status_fd, &err, sizeof(err)) < 0 && errno == EINTR)
+			;
+	}
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (mode != START_UNTRACED)
+		raise(SIGSTOP); /* lets the tracer resume us in the right mode */
+	execv(prog, argv);
+	fprintf(stderr, "imprint probe: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static bool ptrace_refused_by_yama(void)
+{
+	char c = 0;
+	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == '3';
+}
+
+static void send_hello(const char *mode)
+{
+	static struct frame f;
+	struct timespec real;
+	uint64_t mono;
+
+	frame_begin(&f, F_HELLO, getpid(), getpid());
+	mono = monotonic_ns();
+	clock_gettime(CLOCK_REALTIME, &real);
+	/* the header's time is refreshed so it matches REALTIME as closely as possible */
+	for (int i = 0; i < 8; i++)
+		f.buf[16 + i] = (uint8_t)(mono >> (8 * i));
+	frame_flag(&f, FL_SYNTHETIC);
+	frame_bytes(&f, A_MAGIC, "IMPRINT1", 8, 8);
+	frame_int(&f, A_VERSION, 1);
+	frame_str(&f, A_PROBE, PROBE_VERSION);
+	frame_str(&f, A_ARCH, ARCH_NAME);
+	frame_str(&f, A_MODE, mode);
+	frame_int(&f, A_REALTIME, (int64_t)real.tv_sec * 1000000000ll + real.tv_nsec);
+	frame_commit(&f);
+}
+
+static void send_end(int code)
+{
+	static struct frame f;
+	uint64_t events = frames_written();
+
+	frame_begin(&f, F_END, getpid(), getpid());
+	frame_flag(&f, FL_SYNTHETIC);
+	frame_int(&f, A_CODE, code);
+	frame_int(&f, A_EVENTS, (int64_t)events);
+	frame_int(&f, A_STOPS, (int64_t)stops);
+	frame_commit(&f);
+	out_flush();
+}
+
+int main(int argc, char **argv)
+{
+	bool no_seccomp = false;
+	int i, go[2], status_pipe[2], out[2], err[2];
+	pid_t child;
+	char mode;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(argv[i], "--no-seccomp") == 0) {
+			no_seccomp = true;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("imprint-probe %s (%s, protocol 1)\n", PROBE_VERSION, ARCH_NAME);
+			return 0;
+		} else {
+			break; /* the command starts here ("--" is optional) */
+		}
+	}
+	if (i >= argc)
+		usage();
+
+	signal(SIGPIPE, SIG_IGN);
+	set_forwarded_blocked(true);
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status_pipe, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+	    pipe2(err, O_CLOEXEC) < 0) {
+		perror("imprint probe: pipe");
+		return 1;
+	}
+	child = fork();
+	if (child < 0) {
+		perror("imprint probe: fork");
+		return 1;
+	}
+	if (child == 0)
+		run_app(argv + i, go[0], status_pipe[1], out[1], err[1]);
+	close(go[0]);
+	close(status_pipe[1]);
+	close(out[1]);
+	close(err[1]);
+	cfg.app = child;
+	/* Nobody may ptrace or read the probe's memory, not even a process of the same uid. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	bool yama = ptrace_refused_by_yama();
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+	int seize_errno = 0;
+
+	if (yama || ptrace(PTRACE_SEIZE, child, 0, (void *)opts) < 0) {
+		seize_errno = yama ? EPERM : errno;
+		mode = START_UNTRACED;
+	} else {
+		mode = no_seccomp ? START_PTRACE : START_SECCOMP;
+	}
+	write_byte(go[1], mode);
+	close(go[1]);
+
+	int filter_err = 0;
+	if (mode == START_SECCOMP) {
+		if (read(status_pipe[0], &filter_err, sizeof(filter_err)) != sizeof(filter_err))
+			filter_err = -EIO;
+	}
+	close(status_pipe[0]);
+	cfg.ptrace_mode = mode == START_PTRACE || (mode == START_SECCOMP && filter_err != 0);
+	cfg.nnp = mode == START_SECCOMP && filter_err == 0;
+
+	send_hello(mode == START_UNTRACED ? "none" : cfg.ptrace_mode ? "ptrace" : "seccomp");
+	if (mode == START_UNTRACED)
+		send_notice("ptrace-denied", "ptrace is not permitted here (%s%s); the app runs untraced",
+			    strerror(seize_errno), yama ? ", Yama ptrace_scope is 3" : "");
+	else if (mode == START_SECCOMP && filter_err)
+		send_notice("seccomp-unavailable", "the seccomp filter could not be installed (%s); every "
+			    "syscall stops instead (slower, still complete)", strerror(-filter_err));
+	else if (cfg.nnp)
+		send_notice("no-new-privs", "no_new_privs is set: setuid and setgid programs will not "
+			    "elevate (run with --no-seccomp if the app needs them)");
+
+	if (mode != START_UNTRACED) {
+		struct thread *t = thread_get(child, child);
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		t->expect_sigstop = true;
+		self[n > 0 ? n : 0] = 0;
+		set_str(&t->proc->exe, self);
+	}
+	if (log_start(out[0], err[0]) < 0)
+		send_notice("decode-failed", "the output relay could not start: app output is lost");
+
+	for (size_t s = 0; s < sizeof(forwarded) / sizeof(forwarded[0]); s++) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = forward; /* no SA_RESTART: waitpid returns EINTR so the notice goes out */
+		sigaction(forwarded[s], &sa, NULL);
+	}
+	set_forwarded_blocked(false);
+
+	int status = tracer_run();
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+
+	log_stop();
+	send_end(code);
+	return code;
+}

@@ -1,0 +1,262 @@
+/*
+ * Tracee memory. process_vm_readv is fast but needs ptrace-access rights, which a tracee loses when it
+ * drops to another uid (it becomes non-dumpable and we have no CAP_SYS_PTRACE); PTRACE_PEEKDATA only
+ * needs us to be its tracer, so it is the fallback, remembered per process.
+ */
+#include "mem.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "frame.h"
+
+#define PAGE 4096
+
+static ssize_t peek_read(pid_t tid, uint64_t addr, uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t word_addr = (addr + done) & ~(uint64_t)7;
+		size_t skip = (addr + done) - word_addr, n;
+		long word;
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, (void *)word_addr, 0);
+		if (errno)
+			break;
+		n = sizeof(word) - skip;
+		if (n > len - done)
+			n = len - done;
+		memcpy(buf + done, (uint8_t *)&word + skip, n);
+		done += n;
+	}
+	return done ? (ssize_t)done : -1;
+}
+
+ssize_t mem_read(struct thread *t, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (addr == 0)
+		return -1;
+	if (!t->proc->vm_readv_refused) {
+		size_t done = 0;
+
+		/* Page by page, so a buffer that ends at an unmapped page still yields its first part. */
+		while (done < len) {
+			size_t chunk = PAGE - ((addr + done) % PAGE);
+			struct iovec local, remote;
+			ssize_t n;
+
+			if (chunk > len - done)
+				chunk = len - done;
+			local.iov_base = (uint8_t *)buf + done;
+			local.iov_len = chunk;
+			remote.iov_base = (void *)(uintptr_t)(addr + done);
+			remote.iov_len = chunk;
+			n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+			if (n <= 0) {
+				if (n < 0 && (errno == EPERM || errno == ENOSYS || errno == EACCES) && done == 0) {
+					t->proc->vm_readv_refused = true;
+					break;
+				}
+				return done ? (ssize_t)done : -1;
+			}
+			done += (size_t)n;
+			if ((size_t)n < chunk)
+				return (ssize_t)done;
+		}
+		if (!t->proc->vm_readv_refused)
+			return (ssize_t)done;
+	}
+	return peek_read(t->tid, addr, buf, len);
+}
+
+ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bool *truncated)
+{
+	size_t done = 0;
+
+	*truncated = false;
+	buf[0] = 0;
+	if (addr == 0)
+		return -1;
+	while (done < size - 1) {
+		size_t chunk = PAGE - ((addr + done) % PAGE);
+		ssize_t n;
+		char *nul;
+
+		if (chunk > size - 1 - done)
+			chunk = size - 1 - done;
+		n = mem_read(t, addr + done, buf + done, chunk);
+		if (n <= 0) {
+			buf[done] = 0;
+			return done ? (ssize_t)done : -1;
+		}
+		nul = memchr(buf + done, 0, (size_t)n);
+		if (nul)
+			return nul - buf;
+		done += (size_t)n;
+		if ((size_t)n < chunk)
+			break;
+	}
+	buf[done] = 0;
+	*truncated = done >= size - 1;
+	return (ssize_t)done;
+}
+
+static ssize_t read_link(const char *proc_path, char *out, size_t size)
+{
+	ssize_t n = readlink(proc_path, out, size - 1);
+
+	if (n < 0) {
+		out[0] = 0;
+		return -1;
+	}
+	out[n] = 0;
+	return n;
+}
+
+void cwd_of(struct thread *t, char *out)
+{
+	char link[64];
+
+	snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
+	if (read_link(link, out, PATH_BOUND + 1) > 0) {
+		if (!t->proc->cwd || strcmp(t->proc->cwd, out) != 0)
+			set_str(&t->proc->cwd, out);
+		return;
+	}
+	snprintf(out, PATH_BOUND + 1, "%s", t->proc->cwd ? t->proc->cwd : "");
+}
+
+void fd_path(struct thread *t, int fd, char *out)
+{
+	char link[64];
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	read_link(link, out, PATH_BOUND + 1);
+}
+
+/* Removes "." and ".." components and doubled slashes from an absolute path, in place. */
+static void normalise(char *p)
+{
+	char *out = p, *in = p;
+
+	while (*in) {
+		while (*in == '/')
+			in++;
+		char *end = in;
+		while (*end && *end != '/')
+			end++;
+		size_t n = (size_t)(end - in);
+
+		if (n == 0)
+			break;
+		if (n == 1 && in[0] == '.') {
+			/* skip */
+		} else if (n == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+		} else {
+			*out++ = '/';
+			memmove(out, in, n);
+			out += n;
+		}
+		in = end;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = 0;
+}
+
+void path_at(struct thread *t, int dirfd, uint64_t addr, char *out, unsigned *flags)
+{
+	char rel[PATH_BOUND + 1];
+	bool cut;
+	ssize_t n = mem_read_str(t, addr, rel, sizeof(rel), &cut);
+
+	if (n < 0) {
+		*flags |= FL_UNREADABLE;
+		out[0] = 0;
+		return;
+	}
+	if (cut)
+		*flags |= FL_TRUNCATED;
+	if (rel[0] == '/' || n == 0) {
+		memcpy(out, rel, (size_t)n + 1);
+		if (n)
+			normalise(out);
+		return;
+	}
+	char base[PATH_BOUND + 1];
+
+	if (dirfd == AT_FDCWD)
+		cwd_of(t, base);
+	else
+		fd_path(t, dirfd, base);
+	if (base[0] != '/') {
+		/* Unknown base: keep the relative path as given rather than invent one. */
+		memcpy(out, rel, (size_t)n + 1);
+		return;
+	}
+	if ((size_t)snprintf(out, PATH_BOUND + 1, "%s/%s", base, rel) > PATH_BOUND)
+		*flags |= FL_TRUNCATED;
+	normalise(out);
+}
+
+int sockaddr_read(struct thread *t, uint64_t addr, uint64_t len, char *text, size_t text_size, int *port)
+{
+	struct sockaddr_storage ss;
+	sa_family_t family;
+
+	text[0] = 0;
+	*port = 0;
+	if (len > sizeof(ss))
+		len = sizeof(ss);
+	if (len < sizeof(family))
+		return -1;
+	memset(&ss, 0, sizeof(ss));
+	ssize_t n = mem_read(t, addr, &ss, (size_t)len);
+	if (n < (ssize_t)sizeof(family))
+		return -1;
+	family = ss.ss_family;
+	if (family == AF_INET && n >= (ssize_t)sizeof(struct sockaddr_in)) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, text, (socklen_t)text_size);
+		*port = ntohs(in->sin_port);
+	} else if (family == AF_INET6 && n >= (ssize_t)sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, text, (socklen_t)text_size);
+		*port = ntohs(in6->sin6_port);
+	} else if (family == AF_UNIX) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+		size_t plen = (size_t)n - offsetof(struct sockaddr_un, sun_path), i = 0, o = 0;
+
+		if (plen > sizeof(un->sun_path))
+			plen = sizeof(un->sun_path);
+		if (plen > 0 && un->sun_path[0] == 0) {
+			/* abstract: "@name", the name may hold any byte */
+			text[o++] = '@';
+			i = 1;
+			for (; i < plen && o + 1 < text_size; i++)
+				text[o++] = un->sun_path[i] ? un->sun_path[i] : '@';
+		} else {
+			for (; i < plen && un->sun_path[i] && o + 1 < text_size; i++)
+				text[o++] = un->sun_path[i];
+		}
+		text[o] = 0;
+	}
+	return family;
+}

@@ -1,0 +1,67 @@
+/* What the tracer remembers about traced threads and processes. */
+#ifndef IMPRINT_STATE_H
+#define IMPRINT_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "frame.h"
+
+struct process {
+	pid_t tgid;
+	int threads;
+	char *exe;              /* path of the last successful exec (heap) */
+	char *cwd;              /* last cwd we could read: used when /proc/PID/cwd is refused */
+	bool vm_readv_refused;  /* process_vm_readv failed (uid change): use PTRACE_PEEKDATA */
+	/* DNS stepping: all threads take every syscall stop until the exchange is over. */
+	bool stepping;
+	bool stop_stepping;
+	int dns_fd;
+	int dns_budget;
+	int dns_queries, dns_answers;
+	char dns_server[64];
+	int dns_port;
+	bool dns_tcp;
+	struct process *next;
+};
+
+/* A syscall in progress on one thread: entry data kept until its exit stop. */
+struct call {
+	int nr;
+	uint64_t args[6];
+	bool want_exit;         /* the exit stop decodes the result */
+	bool await_seccomp;     /* entry seen on a syscall stop; the seccomp stop that follows is the same call */
+	bool has_frame;         /* `frame` was begun at entry and is committed at exit */
+	uint8_t decoder;        /* which decoder took the entry (D_SEEN for hot calls) */
+	int kind;               /* decoder-private */
+	int64_t aux;            /* decoder-private */
+};
+
+struct thread {
+	pid_t tid;
+	struct process *proc;
+	struct call call;
+	struct frame *frame;    /* lazily allocated, FRAME_MAX bytes */
+	char *stash;            /* a path kept from entry to exit (exec, chdir) */
+	bool expect_sigstop;    /* the first child stops itself once before exec */
+	bool known_parent;      /* its creator's fork event was seen */
+	struct thread *next;
+};
+
+struct thread *thread_find(pid_t tid);
+/* Finds or creates; a new thread joins process `tgid` (created when needed). */
+struct thread *thread_get(pid_t tid, pid_t tgid);
+void thread_drop(struct thread *t);
+/* Moves `from`'s in-flight call to `to` and forgets `from` (exec from a non-leader thread). */
+void thread_take_over(struct thread *to, struct thread *from);
+struct frame *thread_frame(struct thread *t);
+struct process *process_find(pid_t tgid);
+/* Calls fn on every thread of a process. */
+void process_each_thread(struct process *p, void (*fn)(struct thread *));
+void set_str(char **dst, const char *src);
+
+/* First use of syscall `nr` by executable `exe`? Records it. */
+bool seen_first(const char *exe, int nr);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * The tracing loop: wait for the next stop, dispatch it, resume. Stops come in these kinds
+ * (ptrace(2), "Stopped states"), each handled in one place below:
+ *   seccomp stop     a filtered (non-hot) call at entry: decode, resume to its exit only if needed
+ *   syscall stop     entry/exit while a process steps every call (ptrace mode, DNS exchange)
+ *   fork/exec event  a new thread or process; a new program (maybe from a non-leader thread)
+ *   event stop       a new child's first stop, an interrupt, or a group-stop (PTRACE_LISTEN)
+ *   signal stop      a signal for the tracee: delivered as is
+ *   exit             a thread or process ended: report, forget, and notice the app's own end
+ * Output is flushed only before the loop would block, so bursts of events cost few writes.
+ */
+#include "tracer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+
+/* PTRACE_GET_SYSCALL_INFO's layout (linux/ptrace.h), named here so both libcs agree. */
+struct syscall_info {
+	uint8_t op;
+	uint8_t pad[3];
+	uint32_t arch;
+	uint64_t instruction_pointer;
+	uint64_t stack_pointer;
+	union {
+		struct { uint64_t nr; uint64_t args[6]; } entry;
+		struct { int64_t rval; uint8_t is_error; } exit;
+		struct { uint64_t nr; uint64_t args[6]; uint32_t ret_data; } seccomp;
+	};
+};
+
+enum { OP_NONE, OP_ENTRY, OP_EXIT, OP_SECCOMP };
+
+#ifndef PTRACE_GET_SYSCALL_INFO
+#define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
+
+struct config cfg;
+uint64_t stops;
+extern volatile sig_atomic_t forwarded_signal; /* main.c's signal handler */
+
+static struct frame shared;
+static bool app_done;
+static int app_status;
+
+struct frame *event_frame(enum frame_type type, pid_t pid, pid_t tid)
+{
+	frame_begin(&shared, type, pid, tid);
+	return &shared;
+}
+
+struct frame *call_frame(struct thread *t, enum frame_type type)
+{
+	struct frame *f = thread_frame(t);
+
+	frame_begin(f, type, t->proc->tgid, t->tid);
+	f->limit = FRAME_MAX - FRAME_EXIT_RESERVE;
+	t->call.has_frame = true;
+	return f;
+}
+
+void call_commit(struct thread *t, int64_t result)
+{
+	if (!t->call.has_frame)
+		return;
+	t->frame->limit = FRAME_MAX;
+	frame_int(t->frame, A_RESULT, result);
+	frame_commit(t->frame);
+	t->call.has_frame = false;
+}
+
+void resume(struct thread *t, int sig)
+{
+	bool step = cfg.ptrace_mode || t->proc->stepping || t->call.want_exit;
+
+	/* ESRCH: the thread died meanwhile (SIGKILL); its exit comes through waitpid. */
+	ptrace(step ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, (void *)(long)sig);
+}
+
+static bool is_hot(long nr, const uint64_t *args)
+{
+	const struct sysent *e = sysent_of(nr);
+
+	return (e->flags & SC_HOT) || ((e->flags & SC_HOT_NULL_ARG4) && args[4] == 0);
+}
+
+static void on_entry_stop(struct thread *t, long nr, const uint64_t *args, bool from_seccomp)
+{
+	const struct sysent *e = sysent_of(nr);
+	bool hot = is_hot(nr, args), want = false;
+	struct process *p = t->proc;
+
+	t->call.nr = (int)nr;
+	memcpy(t->call.args, args, sizeof(t->call.args));
+	t->call.has_frame = false;
+	t->call.want_exit = false;
+	t->call.decoder = hot ? D_SEEN : e->decoder;
+	/* A non-hot call seen at a syscall-entry stop will also stop at seccomp: that is this call. */
+	t->call.await_seccomp = !from_seccomp && !hot && !cfg.ptrace_mode;
+	if (!hot)
+		seen_report(t);
+	if (p->stepping && --p->dns_budget <= 0)
+		p->stop_stepping = true;
+
+	switch (t->call.decoder) {
+	case D_SEEN: want = p->stepping && dns_entry(t); break;
+	case D_SENDTO: case D_SENDMSG: case D_SENDMMSG: want = dns_entry(t); break;
+	case D_EXEC: want = exec_entry(t); break;
+	case D_OPEN: want = open_entry(t); break;
+	case D_FILE: want = file_entry(t); break;
+	case D_SOCKET: case D_CONNECT: case D_BIND: case D_LISTEN: case D_ACCEPT: want = net_entry(t); break;
+	case D_SETID: want = setid_entry(t); break;
+	case D_RISKY: case D_IO_URING: want = risky_entry(t); break;
+	case D_CHDIR: want = chdir_entry(t); break;
+	}
+	t->call.want_exit = want;
+}
+
+static void on_exit_stop(struct thread *t, int64_t rval)
+{
+	switch (t->call.decoder) {
+	case D_SEEN: case D_SENDTO: case D_SENDMSG: case D_SENDMMSG: dns_exit(t, rval); break;
+	case D_EXEC: exec_exit(t, rval); break;
+	case D_OPEN: open_exit(t, rval); break;
+	case D_SOCKET: case D_CONNECT: case D_BIND: case D_LISTEN: case D_ACCEPT: net_exit(t, rval); break;
+	case D_RISKY: case D_IO_URING: risky_exit(t, rval); break;
+	case D_CHDIR: chdir_exit(t, rval); break;
+	default: call_commit(t, rval); break;
+	}
+	t->call.has_frame = false;
+}
+
+static void on_syscall_stop(struct thread *t, bool seccomp)
+{
+	struct syscall_info info;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(info), &info) <= 0) {
+		resume(t, 0);
+		return;
+	}
+	switch (info.op) {
+	case OP_SECCOMP:
+		if (t->call.await_seccomp && t->call.nr == (int)info.seccomp.nr) {
+			t->call.await_seccomp = false;
+			break;
+		}
+		on_entry_stop(t, (long)info.seccomp.nr, info.seccomp.args, true);
+		break;
+	case OP_ENTRY:
+		if (!cfg.ptrace_mode && !t->proc->stepping) {
+			/* A stop left over from a DNS exchange that just ended: a filtered call will
+			 * stop again at seccomp and is decoded there. */
+			t->call.want_exit = false;
+			t->call.await_seccomp = false;
+			break;
+		}
+		on_entry_stop(t, (long)info.entry.nr, info.entry.args, false);
+		break;
+	case OP_EXIT:
+		t->call.await_seccomp = false;
+		if (t->call.want_exit) {
+			t->call.want_exit = false;
+			on_exit_stop(t, info.exit.rval);
+		}
+		if (t->proc->stepping)
+			dns_step_exit(t);
+		break;
+	default:
+		break;
+	}
+	(void)seccomp;
+	resume(t, 0);
+}
+
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[512];
+	FILE *f;
+	pid_t tgid = tid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return tid;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+static void on_death(pid_t tid, struct thread *t, int status)
+{
+	if (t) {
+		if (t->tid == t->proc->tgid) {
+			struct frame *f = event_frame(F_EXIT, t->proc->tgid, t->tid);
+
+			if (WIFEXITED(status))
+				frame_int(f, A_CODE, WEXITSTATUS(status));
+			else
+				frame_int(f, A_SIGNAL, WTERMSIG(status));
+			frame_commit(f);
+		}
+		thread_drop(t);
+	}
+	if (tid == cfg.app) {
+		app_done = true;
+		app_status = status;
+	}
+}
+
+static void on_stop(pid_t tid, int status)
+{
+	struct thread *t = thread_find(tid);
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+	unsigned long msg = 0;
+
+	if (!t)
+		t = thread_get(tid, tgid_of(tid)); /* a child that stopped before its parent's fork event */
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(t, false);
+		return;
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall_stop(t, true);
+		return;
+	case PTRACE_EVENT_FORK: case PTRACE_EVENT_VFORK: case PTRACE_EVENT_CLONE:
+		fork_event(t, event);
+		break;
+	case PTRACE_EVENT_EXEC:
+		ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
+		exec_event(t, (pid_t)msg);
+		t = thread_find(tid);
+		break;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* group-stop: stay stopped, but let SIGCONT and new events through */
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			return;
+		}
+		break;
+	case 0:
+		if (sig == SIGSTOP && t->expect_sigstop) {
+			t->expect_sigstop = false; /* the app's own "ready" stop before exec */
+			break;
+		}
+		resume(t, sig);
+		return;
+	default:
+		break;
+	}
+	if (t)
+		resume(t, 0);
+}
+
+int tracer_run(void)
+{
+	int last_notice = 0;
+
+	while (!app_done) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+
+		if (tid == 0) {
+			out_flush();
+			tid = waitpid(-1, &status, __WALL);
+		}
+		if (forwarded_signal && forwarded_signal != last_notice) {
+			last_notice = forwarded_signal;
+			send_notice("signal-forwarded", "%s", strsignal(last_notice));
+		}
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: nothing left to wait for */
+		}
+		stops++;
+		if (WIFSTOPPED(status))
+			on_stop(tid, status);
+		else if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_death(tid, thread_find(tid), status);
+	}
+	return app_status;
+}

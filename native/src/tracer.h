@@ -1,0 +1,62 @@
+/* The tracing loop and what the decoders share with it. */
+#ifndef IMPRINT_TRACER_H
+#define IMPRINT_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "frame.h"
+#include "state.h"
+
+struct config {
+	bool ptrace_mode;     /* no filter: every syscall stops (--no-seccomp or seccomp unavailable) */
+	bool nnp;             /* no_new_privs is set on the app */
+	pid_t app;            /* the app's first process: its exit ends the run */
+};
+
+extern struct config cfg;
+extern uint64_t stops;
+
+/* Runs until the app's first process exits; returns its wait status. */
+int tracer_run(void);
+
+/* Begins the frame of a call whose exit adds RESULT (and maybe more). */
+struct frame *call_frame(struct thread *t, enum frame_type type);
+/* Adds RESULT and commits the frame begun at entry. */
+void call_commit(struct thread *t, int64_t result);
+/* A frame for an event that is complete now (uses a shared buffer). */
+struct frame *event_frame(enum frame_type type, pid_t pid, pid_t tid);
+
+/* Decoders: *_entry returns true when the exit stop is needed; *_exit gets the return value. */
+bool exec_entry(struct thread *t);
+void exec_event(struct thread *t, pid_t former);
+void exec_exit(struct thread *t, int64_t rval);
+void fork_event(struct thread *t, int event);
+bool setid_entry(struct thread *t);
+bool risky_entry(struct thread *t);
+void risky_exit(struct thread *t, int64_t rval);
+bool chdir_entry(struct thread *t);
+void chdir_exit(struct thread *t, int64_t rval);
+void seen_report(struct thread *t);
+
+bool open_entry(struct thread *t);
+void open_exit(struct thread *t, int64_t rval);
+bool file_entry(struct thread *t);
+
+bool net_entry(struct thread *t);
+void net_exit(struct thread *t, int64_t rval);
+/* What the socket table knows of (process, fd): family and type, 0 when unknown. */
+void socket_lookup(pid_t tgid, int fd, int *family, int *type);
+
+/* DNS: entry/exit hooks for calls that may carry DNS messages; see dns.c. */
+bool dns_entry(struct thread *t);
+void dns_exit(struct thread *t, int64_t rval);
+void dns_start(struct thread *t, int fd, const char *server, int port, bool tcp);
+/* Called at every exit stop of a stepping process: ends stepping when it is due. */
+void dns_step_exit(struct thread *t);
+
+/* Resumes a stopped thread in the mode its process needs now (signal 0 or one to deliver). */
+void resume(struct thread *t, int sig);
+
+#endif
