@@ -122,8 +122,10 @@ void exec_event(struct thread *t, pid_t former)
 		/* exec from a non-leader thread: the leader's tid now runs the new program */
 		if (old && old != t)
 			thread_take_over(t, old);
-		if (t->call.has_frame)
+		if (t->call.has_frame) {
+			frame_set_tid(t->frame, t->tid);
 			frame_int(t->frame, A_FORMER, former);
+		}
 	}
 	t->proc->vm_readv_refused = false;
 	t->proc->stepping = false;

@@ -49,6 +49,11 @@ void frame_flag(struct frame *f, unsigned flags)
 	put_u16(f->buf + 6, (f->buf[6] | f->buf[7] << 8) | flags);
 }
 
+void frame_set_tid(struct frame *f, pid_t tid)
+{
+	put_u32(f->buf + 28, (uint32_t)tid);
+}
+
 void frame_int(struct frame *f, enum attr_key key, int64_t value)
 {
 	/* Integers always fit: byte attributes stop FRAME_EXIT_RESERVE early while exits are pending,
