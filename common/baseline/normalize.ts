@@ -25,11 +25,14 @@ export function looksRandom(s: string): boolean {
 export function normalizeSegment(seg: string, inTemp = false): string {
   if (seg === '' || seg === '*' || seg === '**') return seg;
   if (ALL_DIGITS.test(seg) || UUID.test(seg) || HEX_ID.test(seg)) return '*';
+  // The same for an id with an extension: <uuid>.sock, <hash>.json.
+  const ext = /^(.+?)(\.[A-Za-z]{1,8})$/.exec(seg);
+  if (ext && (ALL_DIGITS.test(ext[1]!) || UUID.test(ext[1]!) || HEX_ID.test(ext[1]!))) return `*${ext[2]}`;
   let out = seg;
   // mktemp styles: tmp.XXXXXX, tmpXXXXXXXX (Python), name.XXXXXX / name-XXXXXX / name_XXXXXX.
   out = out.replace(/^(tmp\.?|.*?[._-])([A-Za-z0-9]{6,})(?=$|\.[A-Za-z]{1,8}$)/, (m, head: string, tail: string) =>
     looksRandom(tail) || ALL_DIGITS.test(tail) ? `${head}*` : m);
-  if (/^tmp[A-Za-z0-9_]{6,}$/.test(out) && looksRandom(out.slice(3))) out = 'tmp*';
+  if (/^tmp[A-Za-z0-9_]{6,}$/.test(out) && looksRandom(out.slice(3).replace(/_/g, ''))) out = 'tmp*';
   // Numbers after a separator, like redis's temp-<pid>.rdb or nginx's client_body/0000000001.
   out = out.replace(/([-_])\d+(?=$|\.[A-Za-z]+$)/g, '$1*');
   if (inTemp) out = out.replace(/\d+/g, '*');

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { learnBaseline } from '../../common/baseline/learn.js';
+import { mergeBaselines } from '../../common/baseline/merge.js';
+import { parseBaseline, serviceLines, stringifyBaseline } from '../../common/baseline/file.js';
+import { ALWAYS_ALLOWED } from '../../common/baseline/always-allowed.js';
+import { shopRun, RunBuilder } from '../baseline/events-fixture.js';
+
+const SCHEMA = '../assets/schema/baseline-v1.schema.json';
+const learn = (...runs: RunBuilder[]) => learnBaseline(runs.map((r) => ({ events: r.events, images: { web: 'shop/web:1', worker: 'shop/worker:1' } })), { seccomp: 'unconfined' });
+
+test('learns each category per service, with the executable that did it', () => {
+  const b = learn(shopRun(1));
+  const web = b.services.web!, worker = b.services.worker!;
+  assert.deepEqual(web.executables.map((e) => [e.path, e.parents]), [['/bin/sh', ['-']], ['/usr/sbin/nginx', ['/bin/sh']]]);
+  assert.deepEqual(web.files.read.map((f) => f.path), ['/etc/nginx/nginx.conf', '/proc/*/status'], 'failed opens are left out');
+  assert.deepEqual(web.files.create.map((f) => f.path), ['/var/lib/nginx/body/*']);
+  assert.deepEqual(web.files.delete.map((f) => [f.path, f.by]), [['/var/lib/nginx/body/*', ['/usr/sbin/nginx']]]);
+  assert.deepEqual(web.listen.map((l) => [l.protocol, l.port]), [['tcp', 80]]);
+  assert.deepEqual(web.inbound.map((i) => [i.peer, i.kind, i.port]), [['worker', 'service', 80]], 'inbound keeps the local port, not the ephemeral one');
+  assert.deepEqual(web.uids.map((u) => [u.syscall, u.uid]), [['setuid', 33]]);
+  assert.deepEqual(web.syscalls.map((s) => s.name), ['accept4', 'execve', 'listen']);
+  assert.deepEqual(worker.outbound.map((o) => [o.peer, o.kind, o.protocol, o.port, o.addresses]), [
+    ['api.example.test', 'dns', 'tcp', 443, ['192.0.2.10']],
+    ['web', 'service', 'tcp', 80, undefined],
+    ['127.0.0.11', 'address', 'udp', 53, undefined],
+  ]);
+  assert.deepEqual(worker.dns.map((d) => d.name), ['api.example.test', 'web']);
+  assert.deepEqual(worker.files.create.map((f) => f.path), ['/tmp/tmp.*']);
+  assert.equal(web.image, 'shop/web:1');
+  assert.deepEqual(b.learned, { runs: 1, seccomp: 'unconfined', arch: 'x86_64', alwaysAllowed: [...ALWAYS_ALLOWED.x86_64] });
+});
+
+test('two runs of the same behaviour give byte-identical files', () => {
+  const a = stringifyBaseline(learn(shopRun(1, 'tmp.a8Xk2P'), shopRun(40, 'tmp.Zq81Lm')), SCHEMA);
+  const b = stringifyBaseline(learn(shopRun(300, 'tmp.p0Op0O'), shopRun(9, 'tmp.7hHq2w')), SCHEMA);
+  assert.equal(a, b);
+  assert.match(a, /^# yaml-language-server: \$schema=\.\.\/assets\/schema\/baseline-v1\.schema\.json$/m);
+  assert.match(a, /^\$schema: \.\.\/assets\/schema\/baseline-v1\.schema\.json$/m);
+});
+
+test('a change in behaviour changes only the lines it touches', () => {
+  const before = stringifyBaseline(learn(shopRun(1)), SCHEMA).split('\n');
+  const changed = shopRun(1);
+  changed.open('web', 2, '/etc/nginx/mime.types', ['read']);
+  const after = stringifyBaseline(learn(changed), SCHEMA).split('\n');
+  const added = after.filter((l) => !before.includes(l));
+  const removed = before.filter((l) => !after.includes(l));
+  assert.deepEqual(removed, []);
+  assert.deepEqual(added, ['        - { path: /etc/nginx/mime.types, runs: 1, by: [ /usr/sbin/nginx ] }']);
+});
+
+test('runs count how many learning runs saw an item: flaky items show fewer', () => {
+  const flaky = shopRun(5);
+  flaky.dns('worker', 5, 'sometimes.example.test');
+  const b = learn(shopRun(1), flaky, shopRun(9));
+  assert.equal(b.learned.runs, 3);
+  assert.equal(b.services.worker!.runs, 3);
+  assert.equal(b.services.worker!.dns.find((d) => d.name === 'web')!.runs, 3);
+  assert.equal(b.services.worker!.dns.find((d) => d.name === 'sometimes.example.test')!.runs, 1);
+});
+
+test('merging is order-independent and matches learning from all runs at once', () => {
+  const r1 = shopRun(1), r2 = shopRun(50, 'tmp.Kk29sX', 'drift'), r3 = shopRun(3);
+  const all = learn(r1, r2, r3);
+  const ab = mergeBaselines(mergeBaselines(learn(r1), learn(r2)), learn(r3));
+  const ba = mergeBaselines(learn(r3), mergeBaselines(learn(r2), learn(r1)));
+  assert.equal(stringifyBaseline(ab, SCHEMA), stringifyBaseline(all, SCHEMA));
+  assert.equal(stringifyBaseline(ba, SCHEMA), stringifyBaseline(all, SCHEMA));
+  assert.ok(all.services.worker!.executables.some((e) => e.path === '/usr/bin/id' && e.runs === 1));
+});
+
+test('merging keeps the weaker seccomp profile and refuses mixed architectures', () => {
+  const a = learn(shopRun(1));
+  const b = learnBaseline([{ events: shopRun(1).events }], { seccomp: 'default' });
+  assert.equal(mergeBaselines(a, b).learned.seccomp, 'default');
+  const arm = learnBaseline([{ events: shopRun(1).events, arch: 'aarch64' }], { seccomp: 'unconfined' });
+  assert.throws(() => mergeBaselines(a, arm), /aarch64/);
+});
+
+test('the file parses back to the same baseline, and a bad one is refused with its path', () => {
+  const b = learn(shopRun(1), shopRun(2));
+  const text = stringifyBaseline(b, SCHEMA);
+  assert.deepEqual(parseBaseline(text), { $schema: SCHEMA, ...b });
+  assert.throws(() => parseBaseline(text.replace('version: 1', 'version: 2')), /version 2 is not supported/);
+  assert.throws(() => parseBaseline(text.replace('seccomp: unconfined', 'seccomp: maybe')), /learned\.seccomp/);
+  assert.throws(() => parseBaseline('services: [\n'), /not valid YAML/);
+  const lines = serviceLines(text);
+  assert.equal(text.split('\n')[lines.get('web')! - 1], '  web:');
+  assert.equal(text.split('\n')[lines.get('worker')! - 1], '  worker:');
+});
+
+test('hostile input is bounded: huge numbers of distinct files do not grow the baseline without limit', () => {
+  const r = new RunBuilder();
+  r.exec('x', 1, '/bin/sh', ['sh']);
+  const letters = (n: number) => n.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)));
+  for (let i = 0; i < 6000; i++) r.open('x', 1, `/data/file-${letters(i)}`, ['write']);
+  r.open('x', 1, '/etc/' + 'A'.repeat(5000), ['read']);
+  const b = learnBaseline([{ events: r.events }], { seccomp: 'unconfined' });
+  assert.equal(b.services.x!.files.write.length, 5000);
+  assert.ok(b.services.x!.files.read[0]!.path.length <= 4096);
+});
