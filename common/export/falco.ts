@@ -34,7 +34,8 @@ export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<
   const container = svc.image
     ? `container.image.repository = ${quote(imageRepository(svc.image))}`
     : `(container.name = ${quote(name)} or k8s.container.name = ${quote(name)})`;
-  const allowedExe = [`proc.exepath in (imprint_${id}_executables)`, ...globs.map((g) => `proc.exepath glob ${quote(g)}`)].join(' or ');
+  // Falco refuses `in ()` on some versions: an empty allow-list means every such event alerts.
+  const allowedExe = [...(exact.length ? [`proc.exepath in (imprint_${id}_executables)`] : []), ...globs.map((g) => `proc.exepath glob ${quote(g)}`)].join(' or ');
   const items: Record<string, unknown>[] = [
     { list: `imprint_${id}_executables`, items: exact },
     { list: `imprint_${id}_outbound_ports`, items: outPorts },
@@ -43,7 +44,7 @@ export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<
     {
       rule: `Imprint drift - unexpected process in ${name}`,
       desc: `A process outside the Imprint baseline ran in the ${name} service`,
-      condition: `evt.type in (execve, execveat) and evt.dir = < and imprint_${id}_container and not (${allowedExe})`,
+      condition: `evt.type in (execve, execveat) and evt.dir = < and imprint_${id}_container${allowedExe ? ` and not (${allowedExe})` : ''}`,
       output: `Unexpected process in ${name} (exe=%proc.exepath cmdline=%proc.cmdline parent=%proc.pname container=%container.name image=%container.image.repository)`,
       priority: 'WARNING',
       tags: ['imprint', 'drift', 'process'],
@@ -51,7 +52,7 @@ export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<
     {
       rule: `Imprint drift - unexpected outbound connection in ${name}`,
       desc: `An outbound connection to a port outside the Imprint baseline in the ${name} service`,
-      condition: `evt.type = connect and evt.dir = < and fd.typechar in (4, 6) and imprint_${id}_container and not fd.sport in (imprint_${id}_outbound_ports)`,
+      condition: `evt.type = connect and evt.dir = < and fd.typechar in (4, 6) and imprint_${id}_container${outPorts.length ? ` and not fd.sport in (imprint_${id}_outbound_ports)` : ''}`,
       output: `Unexpected connection from ${name} (connection=%fd.name exe=%proc.exepath container=%container.name image=%container.image.repository)`,
       priority: 'WARNING',
       tags: ['imprint', 'drift', 'network'],
@@ -59,7 +60,7 @@ export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<
     {
       rule: `Imprint drift - unexpected listening port in ${name}`,
       desc: `A listening port outside the Imprint baseline in the ${name} service`,
-      condition: `evt.type = listen and evt.dir = < and fd.typechar in (4, 6) and imprint_${id}_container and not fd.sport in (imprint_${id}_listen_ports)`,
+      condition: `evt.type = listen and evt.dir = < and fd.typechar in (4, 6) and imprint_${id}_container${listenPorts.length ? ` and not fd.sport in (imprint_${id}_listen_ports)` : ''}`,
       output: `Unexpected listening port in ${name} (port=%fd.sport exe=%proc.exepath container=%container.name image=%container.image.repository)`,
       priority: 'WARNING',
       tags: ['imprint', 'drift', 'network'],
