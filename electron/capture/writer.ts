@@ -1,0 +1,97 @@
+/**
+ * Writes a capture file (docs/capture-format.md) while the run goes on: lines are buffered and appended to
+ * `FILE.partial` at least every FLUSH_MS, so a crash of Imprint or the machine loses at most that much;
+ * at the end the file is fsynced and renamed to `FILE` atomically. A write error (disk full) stops the
+ * writing, is reported by `error`, and never stops the run.
+ */
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { captureHeaderLine, type CaptureHeader, type EndRecord, type RunRecord } from '../../common/capture.js';
+
+const FLUSH_MS = 250;
+/** Write at once when this much is buffered, so a storm does not hold a lot of memory. */
+const FLUSH_BYTES = 4 * 1024 * 1024;
+
+export class CaptureWriter {
+  private buffer: string[] = [];
+  private buffered = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout;
+  private closed = false;
+  /** The first write error, after which nothing more is written. */
+  error: Error | undefined;
+  lines = 0;
+
+  private constructor(readonly path: string, readonly partialPath: string, private readonly fh: FileHandle) {
+    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** Creates `path.partial` (truncating an old one) and writes the header line. */
+  static async open(path: string, header: CaptureHeader): Promise<CaptureWriter> {
+    await mkdir(dirname(path), { recursive: true });
+    const partial = `${path}.partial`;
+    const fh = await open(partial, 'w', 0o644);
+    const w = new CaptureWriter(path, partial, fh);
+    w.line(captureHeaderLine(header));
+    await w.flush();
+    return w;
+  }
+
+  /** Appends one line (already JSON, no newline). */
+  line(json: string): void {
+    if (this.closed || this.error) return;
+    this.buffer.push(json, '\n');
+    this.buffered += json.length + 1;
+    this.lines++;
+    if (this.buffered >= FLUSH_BYTES) void this.flush();
+  }
+
+  record(record: RunRecord): void {
+    this.line(JSON.stringify(record));
+  }
+
+  /** Writes what is buffered; resolves when it is in the file (not necessarily on disk). */
+  flush(): Promise<void> {
+    if (this.buffer.length === 0 || this.error) return this.writing;
+    const text = this.buffer.join('');
+    this.buffer = [];
+    this.buffered = 0;
+    this.writing = this.writing.then(async () => {
+      if (this.error) return;
+      try {
+        await this.fh.write(text);
+      } catch (err) {
+        this.error = err as Error;
+      }
+    });
+    return this.writing;
+  }
+
+  /** Writes the end record, syncs, closes and renames to the final path. Returns the path written. */
+  async close(end: EndRecord): Promise<string> {
+    if (this.closed) return this.path;
+    this.record(end);
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flush();
+    try {
+      await this.fh.sync();
+    } catch (err) {
+      this.error ??= err as Error;
+    }
+    await this.fh.close().catch(() => undefined);
+    if (this.error) return this.partialPath;
+    await rename(this.partialPath, this.path);
+    return this.path;
+  }
+
+  /** Stops writing and leaves `FILE.partial` as it is (what a crash would leave). */
+  async abandon(): Promise<string> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flush();
+    await this.fh.close().catch(() => undefined);
+    return this.partialPath;
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * The run session (contract in session-api.ts): launches probed containers, turns their streams into
+ * events, folds them into the models, records the capture, batches events to listeners, and always
+ * removes what it created.
+ */
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import type Dockerode from 'dockerode';
+import type { ComposeConfig, RunConfig, RunState, RunStatus } from '../../common/api.js';
+import { CAPTURE_FORMAT, CAPTURE_VERSION, maskEnv, type CaptureHeader, type CompletenessProblem, type EndRecord, type RunRecord, type ServiceMeta } from '../../common/capture.js';
+import { EVENT_SCHEMA_VERSION, type ImprintEvent } from '../../common/events.js';
+import { RunModels, type ModelsSnapshot } from '../../common/models/index.js';
+import { ProbeStream, bytesToText, type ProbeStreamBatch } from '../../common/protocol/index.js';
+import { CaptureWriter } from '../capture/writer.js';
+import { runLabels, removeRun, sweepLeftovers } from './cleanup.js';
+import { loadCompose, type ComposeProject } from './compose.js';
+import { connectEngine, EngineError, type EngineConnection } from './connection.js';
+import { ensureImage, validateReference } from './images.js';
+import { findProbe, type ProbeBinary } from './probe-binary.js';
+import { ProbedContainer, effectiveCommand, type ContainerSpec, type ExitState } from './run.js';
+import type { RunResult, RunSession, ServiceResult, SessionMessage, SessionOptions } from './session-api.js';
+import { IMPRINT_VERSION } from './version.js';
+
+const DEFAULT_BATCH_MS = 25;
+const DEFAULT_MAX_EVENTS = 2_000_000;
+const STATE_EVERY_MS = 500;
+/** Probe diagnostics and raw output kept per container: a broken image must not flood the capture. */
+const MAX_OUTPUT_RECORDS = 1000;
+
+/** One container of the run and what its stream said. */
+class ContainerRun {
+  readonly stream: ProbeStream;
+  exit: ExitState | undefined;
+  finished = false;
+  engineLost = false;
+  decodeErrors = 0;
+  outputRecords = 0;
+  stderrCarry = '';
+  constructor(readonly service: string, readonly pc: ProbedContainer) {
+    this.stream = new ProbeStream(service, pc.id.slice(0, 12));
+  }
+  get container(): string { return this.pc.id.slice(0, 12); }
+}
+
+interface LaunchPlan {
+  label: string;
+  mode: 'image' | 'compose';
+  source?: string;
+  specs: ContainerSpec[];
+  networks: string[];
+  until?: string;
+  duration?: number;
+}
+
+class Session implements RunSession {
+  readonly id: string;
+  readonly label: string;
+  readonly models = new RunModels();
+  readonly done: Promise<RunResult>;
+  private resolveDone!: (r: RunResult) => void;
+  private runs: ContainerRun[] = [];
+  private status: RunStatus = 'starting';
+  private startedAt = Date.now();
+  private endedAt: number | undefined;
+  private error: string | undefined;
+  private writer: CaptureWriter | undefined;
+  private capturePath: string | undefined;
+  private lines: string[] = [];
+  private firstLine = 0;
+  private pending: ImprintEvent[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
+  private durationTimer: NodeJS.Timeout | undefined;
+  private lastStateAt = 0;
+  private stopping: Promise<void> | undefined;
+  private finishing = false;
+  private result: RunResult | undefined;
+  private readonly eventListeners = new Set<(e: ImprintEvent[]) => void>();
+  private readonly stateListeners = new Set<(s: RunState) => void>();
+  private readonly messageListeners = new Set<(m: SessionMessage) => void>();
+
+  constructor(readonly conn: EngineConnection, private readonly plan: LaunchPlan, private readonly opts: SessionOptions, id: string) {
+    this.id = id;
+    this.label = plan.label;
+    this.done = new Promise((r) => (this.resolveDone = r));
+    if (opts.onEvents) this.eventListeners.add(opts.onEvents);
+    if (opts.onState) this.stateListeners.add(opts.onState);
+    if (opts.onMessage) this.messageListeners.add(opts.onMessage);
+  }
+
+  // ---- public API -------------------------------------------------------------------------------
+
+  state(): RunState {
+    const s: RunState = {
+      runId: this.id, label: this.label, status: this.status, startedAt: this.startedAt,
+      services: this.plan.specs.map((x) => x.service), events: this.models.counters.events, dropped: this.models.counters.dropped,
+    };
+    if (this.endedAt !== undefined) s.endedAt = this.endedAt;
+    if (this.result?.exitCode !== undefined) s.exitCode = this.result.exitCode;
+    if (this.error) s.error = this.error;
+    if (this.capturePath) s.capture = this.capturePath;
+    if (this.result) s.incomplete = !this.result.complete;
+    return s;
+  }
+
+  events(offset: number, limit: number): { events: ImprintEvent[]; next?: number } {
+    const total = this.firstLine + this.lines.length;
+    const from = Math.max(offset, this.firstLine);
+    const to = Math.min(total, from + limit);
+    const events: ImprintEvent[] = [];
+    for (let i = from; i < to; i++) events.push(JSON.parse(this.lines[i - this.firstLine]!) as ImprintEvent);
+    return to < total ? { events, next: to } : { events };
+  }
+
+  snapshot(): ModelsSnapshot {
+    return this.models.snapshot(Date.now());
+  }
+
+  onEvents(l: (e: ImprintEvent[]) => void): () => void { this.eventListeners.add(l); return () => this.eventListeners.delete(l); }
+  onState(l: (s: RunState) => void): () => void { this.stateListeners.add(l); return () => this.stateListeners.delete(l); }
+  onMessage(l: (m: SessionMessage) => void): () => void { this.messageListeners.add(l); return () => this.messageListeners.delete(l); }
+
+  stop(): Promise<RunResult> {
+    this.stopAll();
+    return this.done;
+  }
+
+  // ---- launch -----------------------------------------------------------------------------------
+
+  async launch(probe: ProbeBinary, images: Map<string, Dockerode.ImageInspectInfo>): Promise<void> {
+    const docker = this.conn.docker;
+    const labels = runLabels(this.id, this.opts.labels);
+    try {
+      for (const net of this.plan.networks) {
+        await docker.createNetwork({ Name: net, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
+      }
+      if (this.opts.capture) {
+        this.writer = await CaptureWriter.open(this.opts.capture, this.header(probe, images));
+        this.capturePath = this.writer.partialPath;
+      }
+      this.batchTimer = setInterval(() => this.flushBatch(), this.opts.batchMs ?? DEFAULT_BATCH_MS);
+      this.batchTimer.unref();
+      for (const spec of this.plan.specs) {
+        const pc = await ProbedContainer.create(docker, { ...spec, labels: { ...labels, ...spec.labels } }, probe);
+        const run = new ContainerRun(spec.service, pc);
+        this.runs.push(run);
+        await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));
+        await pc.start();
+        const { addresses, name } = await pc.addresses();
+        this.models.addService(spec.service, addresses, spec.aliases ?? []);
+        this.record({ record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses, ...(spec.aliases ? { aliases: spec.aliases } : {}) });
+        void this.monitor(run);
+      }
+    } catch (err) {
+      this.error = (err as Error).message;
+      await this.finish(true);
+      throw err;
+    }
+    this.status = 'running';
+    this.emitState(true);
+    if (this.plan.duration) {
+      this.durationTimer = setTimeout(() => this.stopAll(), this.plan.duration * 1000);
+      this.durationTimer.unref();
+    }
+  }
+
+  private header(probe: ProbeBinary, images: Map<string, Dockerode.ImageInspectInfo>): CaptureHeader {
+    const services: ServiceMeta[] = this.plan.specs.map((s) => {
+      const info = images.get(s.image);
+      const imageEntrypoint = info?.Config?.Entrypoint ?? [];
+      const entrypoint = s.entrypoint ?? (typeof imageEntrypoint === 'string' ? [imageEntrypoint] : imageEntrypoint);
+      const config: ServiceMeta['config'] = {
+        entrypoint,
+        cmd: effectiveCommand(s).slice(entrypoint.length),
+        env: maskEnv([...(info?.Config?.Env ?? []), ...(s.env ?? [])]),
+        workingDir: s.workingDir ?? info?.Config?.WorkingDir ?? '',
+        user: s.user ?? info?.Config?.User ?? '',
+        ports: s.ports ?? [],
+        networks: [s.network ?? 'default', ...(s.extraNetworks ?? [])],
+      };
+      const meta: ServiceMeta = { service: s.service, image: s.image, config };
+      if (info?.Id) meta.imageId = info.Id;
+      if (info?.RepoDigests) meta.digests = info.RepoDigests;
+      return meta;
+    });
+    const header: CaptureHeader = {
+      format: CAPTURE_FORMAT, version: CAPTURE_VERSION, eventSchema: EVENT_SCHEMA_VERSION, imprint: IMPRINT_VERSION,
+      runId: this.id, mode: this.plan.mode, startedAt: this.startedAt,
+      engine: { name: this.conn.info.kind, version: this.conn.info.version, apiVersion: this.conn.info.apiVersion, arch: this.conn.info.arch, os: this.conn.info.os },
+      probe: { file: probe.file, sha256: probe.sha256, arch: probe.arch },
+      services,
+    };
+    if (this.plan.source) header.source = this.plan.source;
+    return header;
+  }
+
+  // ---- streams ----------------------------------------------------------------------------------
+
+  private onStdout(run: ContainerRun, bytes: Uint8Array): void {
+    this.apply(run, run.stream.push(bytes));
+  }
+
+  private onStderr(run: ContainerRun, bytes: Uint8Array): void {
+    // The probe's own diagnostics (the app's stderr arrives as LOG frames): line by line, bounded.
+    const text = run.stderrCarry + bytesToText(bytes).text.replace(/\\x0a/g, '\n');
+    const lines = text.split('\n');
+    run.stderrCarry = (lines.pop() ?? '').slice(0, 4096);
+    for (const line of lines) if (line) this.output(run, 'probe', line);
+  }
+
+  private output(run: ContainerRun, stream: 'raw' | 'probe', text: string): void {
+    if (run.outputRecords++ >= MAX_OUTPUT_RECORDS) return;
+    this.record({ record: 'output', time: Date.now(), service: run.service, container: run.container, stream, text: text.slice(0, 65_536) });
+    this.message({ level: stream === 'raw' ? 'warning' : 'info', code: stream === 'raw' ? 'raw-output' : 'probe', service: run.service, text });
+  }
+
+  private apply(run: ContainerRun, batch: ProbeStreamBatch): void {
+    if (batch.hello) {
+      const h = batch.hello;
+      this.record({ record: 'probe', time: Date.now(), service: run.service, container: run.container, probe: h.probe, arch: h.arch, mode: h.mode, protocol: h.protocol });
+    }
+    for (const e of batch.errors) {
+      if (e.code === 'seq-gap') this.models.counters.noteGap(e.count ?? 0);
+      else { run.decodeErrors++; this.models.counters.noteDecodeError(); }
+      this.record({ record: 'problem', time: Date.now(), service: run.service, container: run.container, code: e.code, message: e.message });
+      this.message({ level: e.code === 'no-hello' ? 'error' : 'warning', code: 'decode', service: run.service, text: e.message });
+    }
+    for (const raw of batch.raw) this.output(run, 'raw', bytesToText(raw).text);
+    for (const ev of batch.events) {
+      this.models.fold(ev);
+      const line = JSON.stringify(ev);
+      this.writer?.line(line);
+      this.keep(line);
+      this.pending.push(ev);
+    }
+  }
+
+  private keep(line: string): void {
+    this.lines.push(line);
+    const max = this.opts.maxEventsInMemory ?? DEFAULT_MAX_EVENTS;
+    if (this.lines.length > max) {
+      const drop = Math.max(1, Math.floor(max / 10));
+      this.lines.splice(0, drop);
+      this.firstLine += drop;
+    }
+  }
+
+  private flushBatch(): void {
+    if (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      for (const l of this.eventListeners) {
+        try { l(batch); } catch { /* a listener's bug must not stop the run */ }
+      }
+    }
+    this.emitState(false);
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  /** Waits for one container to end, reads its exit state, and finishes the run when all have. */
+  private async monitor(run: ContainerRun): Promise<void> {
+    const ended = await run.pc.streamEnded;
+    this.apply(run, run.stream.finish());
+    if (run.stderrCarry) { this.output(run, 'probe', run.stderrCarry); run.stderrCarry = ''; }
+    try {
+      run.exit = await run.pc.exitState();
+    } catch (err) {
+      run.engineLost = true;
+      const text = `lost the container engine while ${run.service} was running: ${(err as Error).message}`;
+      this.error ??= text;
+      this.record({ record: 'problem', time: Date.now(), service: run.service, container: run.container, code: 'engine-lost', message: text });
+      this.message({ level: 'error', code: 'engine-lost', service: run.service, text });
+    }
+    if (ended.error && !run.engineLost) {
+      this.message({ level: 'warning', code: 'stream', service: run.service, text: `the attach stream of ${run.service} broke: ${ended.error}` });
+    }
+    const s = run.stream;
+    this.record({
+      record: 'exit', time: Date.now(), service: run.service, container: run.container,
+      ...(run.exit?.exitCode !== undefined ? { exitCode: run.exit.exitCode } : {}),
+      ...(run.exit?.oomKilled ? { oomKilled: true } : {}),
+      ...(run.exit?.error ? { error: run.exit.error } : {}),
+      ...(s.end ? { probeEnd: s.end } : {}),
+      ...(!s.end ? { incomplete: true } : {}),
+      missing: s.missing,
+    });
+    run.finished = true;
+    if (this.plan.until === run.service || run.engineLost) this.stopAll();
+    if (this.runs.every((r) => r.finished)) await this.finish(false);
+  }
+
+  private stopAll(): void {
+    if (this.stopping || this.finishing) return;
+    if (this.status === 'running' || this.status === 'starting') this.status = 'stopping';
+    this.emitState(true);
+    const grace = this.opts.stopGraceSeconds ?? 5;
+    this.stopping = Promise.all(this.runs.filter((r) => !r.finished).map((r) => r.pc.stop(grace).catch(() => undefined))).then(() => undefined);
+  }
+
+  /** Once: flushes, removes everything created, closes the capture, resolves `done`. */
+  private async finish(failedToStart: boolean): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    if (this.durationTimer) clearTimeout(this.durationTimer);
+    if (this.batchTimer) clearInterval(this.batchTimer);
+    this.flushBatch();
+    const lost = this.runs.some((r) => r.engineLost);
+    const left = await removeRun(this.conn.docker, this.id, lost ? 60_000 : 20_000);
+    if (left.length) this.message({ level: 'error', code: 'cleanup', text: `could not remove: ${left.join('; ')} (the next start sweeps them)` });
+    const services: ServiceResult[] = this.runs.map((r) => {
+      const out: ServiceResult = { service: r.service, container: r.container, complete: Boolean(r.stream.hello && r.stream.end) && r.stream.missing === 0 && r.decodeErrors === 0, missing: r.stream.missing };
+      if (r.exit?.exitCode !== undefined) out.exitCode = r.exit.exitCode;
+      if (r.exit?.oomKilled) out.oomKilled = true;
+      if (r.exit?.error) out.error = r.exit.error;
+      return out;
+    });
+    const problems = new Set<CompletenessProblem>();
+    for (const r of this.runs) {
+      if (!r.stream.hello) problems.add('no-probe');
+      else if (!r.stream.end) problems.add('stream-broke');
+      if (r.stream.missing > 0) problems.add('seq-gaps');
+      if (r.decodeErrors > 0 && r.stream.hello) problems.add('decode-errors');
+      if (r.engineLost) problems.add('engine-lost');
+    }
+    if (failedToStart || this.runs.length === 0) problems.add('interrupted');
+    const exitCode = this.exitCode(services);
+    this.endedAt = Date.now();
+    const dropped = this.models.counters.dropped;
+    const end: EndRecord = {
+      record: 'end', time: this.endedAt, complete: problems.size === 0, problems: [...problems], events: this.models.counters.events,
+      missing: dropped, decodeErrors: this.models.counters.decodeErrors, ...(exitCode !== undefined ? { exitCode } : {}),
+    };
+    if (this.writer) {
+      try {
+        this.capturePath = this.writer.error ? await this.writer.abandon() : await this.writer.close(end);
+        if (this.writer.error) this.message({ level: 'error', code: 'capture', text: `writing the capture failed: ${this.writer.error.message}` });
+      } catch (err) {
+        this.message({ level: 'error', code: 'capture', text: `closing the capture failed: ${(err as Error).message}` });
+      }
+    }
+    const result: RunResult = {
+      runId: this.id, status: lost || failedToStart ? 'failed' : 'exited', complete: end.complete, problems: end.problems,
+      events: end.events, dropped, services, startedAt: this.startedAt, endedAt: this.endedAt,
+    };
+    if (exitCode !== undefined) result.exitCode = exitCode;
+    if (this.error) result.error = this.error;
+    if (this.capturePath) result.capture = this.capturePath;
+    this.result = result;
+    this.status = result.status;
+    this.emitState(true);
+    this.resolveDone(result);
+  }
+
+  private exitCode(services: ServiceResult[]): number | undefined {
+    if (this.plan.until) return services.find((s) => s.service === this.plan.until)?.exitCode;
+    if (services.length === 1) return services[0]!.exitCode;
+    if (services.some((s) => s.exitCode === undefined)) return undefined;
+    return services.find((s) => s.exitCode !== 0)?.exitCode ?? 0;
+  }
+
+  // ---- outputs ----------------------------------------------------------------------------------
+
+  private record(r: RunRecord): void {
+    this.writer?.record(r);
+  }
+
+  private message(m: SessionMessage): void {
+    for (const l of this.messageListeners) {
+      try { l(m); } catch { /* ignore listener bugs */ }
+    }
+  }
+
+  private emitState(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastStateAt < STATE_EVERY_MS) return;
+    this.lastStateAt = now;
+    const s = this.state();
+    for (const l of this.stateListeners) {
+      try { l(s); } catch { /* ignore listener bugs */ }
+    }
+  }
+}
+
+function newRunId(): string {
+  return randomBytes(5).toString('hex');
+}
+
+/** `imprint-fixture/busybox:latest` → `busybox`: the service name of a single-image run. */
+export function serviceNameOf(image: string): string {
+  const withoutDigest = image.split('@')[0]!;
+  const last = withoutDigest.split('/').pop()!;
+  const name = last.split(':')[0]!;
+  return /^[0-9a-f]{12,64}$/.test(name) || name.startsWith('sha256') ? 'app' : name;
+}
+
+async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: EngineConnection; probe: ProbeBinary; images: Map<string, Dockerode.ImageInspectInfo> }> {
+  for (const r of refs) validateReference(r);
+  const conn = opts.engine ?? (await connectEngine());
+  // Leftovers of a crashed Imprint on this host: best effort, never blocks a run.
+  await sweepLeftovers(conn.docker).catch(() => undefined);
+  const probe = findProbe(conn.info.arch, opts.probePath);
+  const images = new Map<string, Dockerode.ImageInspectInfo>();
+  for (const r of new Set(refs)) {
+    images.set(r, await ensureImage(conn.docker, r, {
+      pull: opts.pull ?? false,
+      onProgress: (layers) => opts.onMessage?.({ level: 'info', code: 'pull', text: `pulling ${r}: ${layers.filter((l) => /complete|already exists/i.test(l.status)).length}/${layers.length} layers` }),
+    }));
+  }
+  return { conn, probe, images };
+}
+
+export async function startRun(config: RunConfig, opts: SessionOptions = {}): Promise<RunSession> {
+  const { conn, probe, images } = await prepare(opts, [config.image]);
+  const id = newRunId();
+  const service = config.name ?? serviceNameOf(config.image);
+  const spec: ContainerSpec = { service, image: config.image, imageInfo: images.get(config.image)!, labels: {} };
+  if (config.command?.length) spec.command = config.command;
+  if (config.env?.length) spec.env = config.env;
+  if (config.ports?.length) spec.ports = config.ports;
+  if (config.network) { spec.network = config.network; spec.aliases = [service]; }
+  if (config.name) spec.name = config.name;
+  const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [] };
+  if (config.duration) plan.duration = config.duration;
+  const session = new Session(conn, plan, opts, id);
+  await session.launch(probe, images);
+  return session;
+}
+
+export async function startCompose(config: ComposeConfig, opts: SessionOptions = {}): Promise<RunSession> {
+  const project: ComposeProject = await loadCompose(config.file);
+  if (config.until && !project.services.some((s) => s.name === config.until)) {
+    throw new EngineError('compose-invalid', `--until names '${config.until}', which is not a service of ${config.file}`);
+  }
+  for (const w of project.warnings) opts.onMessage?.({ level: 'warning', code: 'compose-unsupported', text: w });
+  const { conn, probe, images } = await prepare(opts, project.services.map((s) => s.image));
+  const id = newRunId();
+  const netName = (n: string) => `imprint-${id}_${n}`;
+  const used = new Set(project.services.flatMap((s) => s.networks));
+  const specs: ContainerSpec[] = project.services.map((s) => {
+    const nets = s.networks.map(netName);
+    const spec: ContainerSpec = {
+      service: s.name, image: s.image, imageInfo: images.get(s.image)!, labels: {},
+      env: s.environment, ports: s.ports, network: nets[0]!, aliases: [s.name], name: s.containerName ?? `imprint-${id}-${s.name}`,
+    };
+    if (nets.length > 1) spec.extraNetworks = nets.slice(1);
+    if (s.command) spec.command = s.command;
+    if (s.entrypoint) spec.entrypoint = s.entrypoint;
+    if (s.workingDir !== undefined) spec.workingDir = s.workingDir;
+    if (s.user !== undefined) spec.user = s.user;
+    return spec;
+  });
+  const plan: LaunchPlan = { label: basename(config.file), mode: 'compose', source: config.file, specs, networks: [...used].map(netName) };
+  if (config.until) plan.until = config.until;
+  if (config.duration) plan.duration = config.duration;
+  const session = new Session(conn, plan, opts, id);
+  await session.launch(probe, images);
+  return session;
+}
