@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -89,6 +91,30 @@ static void write_byte(int fd, char c)
 		;
 }
 
+/*
+ * CAP_SYS_PTRACE is the probe's, not the app's. With it the probe can still read a tracee's memory after
+ * the tracee changes uid and becomes non-dumpable (the kernel then requires the tracer to be capable,
+ * even for PTRACE_PEEKDATA). The engine grants it to the container; the app must not inherit it, so the
+ * child drops it from every set before exec. Without it, the probe still runs and flags what it
+ * cannot read.
+ */
+static void drop_ptrace_cap(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	uint32_t bit = 1u << (CAP_SYS_PTRACE % 32);
+	int word = CAP_SYS_PTRACE / 32;
+
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_PTRACE, 0, 0);
+	prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
+	if (syscall(SYS_capget, &hdr, data) == 0) {
+		data[word].effective &= ~bit;
+		data[word].permitted &= ~bit;
+		data[word].inheritable &= ~bit;
+		syscall(SYS_capset, &hdr, data);
+	}
+}
+
 static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status_fd, int out_fd, int err_fd)
 {
 	char mode = 0, path[4096];
@@ -101,6 +127,7 @@ static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status
 	while (read(go_fd, &mode, 1) < 0 && errno == EINTR)
 		;
 	prog = find_program(argv[0], path, sizeof(path));
+	drop_ptrace_cap();
 	if (mode == START_SECCOMP) {
 		err = filter_install();
 		while (write(status_fd, &err, sizeof(err)) < 0 && errno == EINTR)

@@ -21,6 +21,8 @@
 
 #define PAGE 4096
 
+static ssize_t mem_read_raw(struct thread *t, uint64_t addr, void *buf, size_t len);
+
 static ssize_t peek_read(pid_t tid, uint64_t addr, uint8_t *buf, size_t len)
 {
 	size_t done = 0;
@@ -43,7 +45,28 @@ static ssize_t peek_read(pid_t tid, uint64_t addr, uint8_t *buf, size_t len)
 	return done ? (ssize_t)done : -1;
 }
 
+static void unreadable_once(void)
+{
+	static bool told;
+
+	if (told)
+		return;
+	told = true;
+	send_notice("decode-failed", "tracee memory is unreadable after a uid change (the process is not "
+		    "dumpable); give the container CAP_SYS_PTRACE, which the probe keeps from the app, to "
+		    "decode such calls; affected frames are flagged UNREADABLE");
+}
+
 ssize_t mem_read(struct thread *t, uint64_t addr, void *buf, size_t len)
+{
+	ssize_t n = mem_read_raw(t, addr, buf, len);
+
+	if (n < 0 && addr != 0 && t->proc->vm_readv_refused)
+		unreadable_once();
+	return n;
+}
+
+static ssize_t mem_read_raw(struct thread *t, uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0)
 		return 0;

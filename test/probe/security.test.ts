@@ -1,0 +1,52 @@
+/** The channel and the guard rails: no forged events, io_uring refused, setuid under no_new_privs. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertComplete, logLines, ofKind, runProbed } from './probe-harness.js';
+
+test('an app printing valid frames and writing to every descriptor cannot forge an event', async () => {
+  const run = await runProbed({ cmd: ['/opt/fixture/forge'] });
+  assertComplete(run);
+  const notices = ofKind(run, 'notice');
+  assert.ok(!notices.some((n) => n.code === 'forged'), 'a forged notice appeared');
+  assert.deepEqual(notices.map((n) => n.code), ['no-new-privs']);
+  // the forged bytes arrive as output, wrapped in LOG frames, on both streams
+  const out = ofKind(run, 'log').filter((l) => l.stream === 'stdout').map((l) => l.line).join('\n');
+  const err = ofKind(run, 'log').filter((l) => l.stream === 'stderr').map((l) => l.line).join('\n');
+  assert.match(out, /this frame came from the app/);
+  assert.match(err, /this frame came from the app/);
+  // descriptors 3..1023: none of the probe's leaked into the app
+  assert.ok(logLines(run).includes('other descriptors written: 0'), logLines(run).at(-1));
+});
+
+test('io_uring_setup is refused with ENOSYS and reported', async () => {
+  const run = await runProbed({ cmd: ['/opt/fixture/uring'] });
+  assertComplete(run);
+  const risky = ofKind(run, 'risky').find((r) => r.syscall === 'io_uring_setup');
+  assert.ok(risky);
+  assert.equal(risky.action, 'refused');
+  assert.equal(risky.result, -38);
+  assert.ok(ofKind(run, 'notice').some((n) => n.code === 'io-uring-refused'));
+  assert.match(logLines(run).join('\n'), /io_uring_setup: -1 errno=38/);
+});
+
+const makeSetuid = 'cp /opt/fixture/euid /tmp/euid && chown 65534 /tmp/euid && chmod 4755 /tmp/euid && /tmp/euid';
+
+test('a setuid binary under no_new_privs runs without elevation and is reported', async () => {
+  const run = await runProbed({ cmd: ['/bin/sh', '-c', makeSetuid] });
+  assertComplete(run);
+  assert.ok(logLines(run).includes('uid=0 euid=0'), logLines(run).join('|'));
+  const notice = ofKind(run, 'notice').find((n) => n.code === 'setuid-exec');
+  assert.ok(notice, 'setuid-exec notice');
+  assert.match(notice.message, /\/tmp\/euid/);
+  assert.ok(ofKind(run, 'chown').some((c) => c.path === '/tmp/euid' && c.uid === 65534));
+});
+
+test('--no-seccomp: ptrace mode, complete and without no_new_privs (setuid elevates with CAP_SYS_PTRACE)', async () => {
+  const run = await runProbed({ cmd: ['/bin/sh', '-c', makeSetuid], probeArgs: ['--no-seccomp'], dockerArgs: ['--cap-add', 'SYS_PTRACE'] });
+  assertComplete(run);
+  assert.equal(run.hello?.mode, 'ptrace');
+  assert.ok(logLines(run).includes('uid=0 euid=65534'), logLines(run).join('|'));
+  assert.ok(!ofKind(run, 'notice').some((n) => n.code === 'setuid-exec' || n.code === 'no-new-privs'));
+  assert.ok(ofKind(run, 'exec').some((e) => e.path === '/tmp/euid' && e.result === 0));
+  assert.ok(ofKind(run, 'syscall').some((s) => s.syscall === 'chmod' || s.syscall === 'fchmodat'));
+});
