@@ -3,38 +3,40 @@
  * events, yet every program uses them. They are part of every baseline's complete syscall set and are allowed
  * by every exported seccomp profile.
  *
- * Source of truth: native/src/syscalls.h (per architecture; native/PROTOCOL.md, "Always-allowed").
- * This is a copy, because common/ cannot read C headers at run time; test/baseline/always-allowed.test.ts
- * fails when the two differ, so change both together.
+ * Source of truth: native/src/syscalls.c (COMMON_HOT) and native/src/syscalls_<arch>.h (ARCH_HOT), plus
+ * `sendto`, which is hot when its destination is NULL (SC_HOT_NULL_ARG4): a program that only ever sends on
+ * connected sockets never reports it, so exports must allow it. This is a copy, because common/ cannot read
+ * C sources at run time; test/unit/baseline-always-allowed.test.ts fails when the two differ.
  */
 export type Arch = 'x86_64' | 'aarch64';
 
-const COMMON = [
-  // memory
-  'brk', 'madvise', 'mincore', 'mlock', 'mprotect', 'mremap', 'msync', 'munlock', 'munmap',
-  // time
-  'clock_getres', 'clock_gettime', 'clock_nanosleep', 'gettimeofday', 'nanosleep',
-  // I/O on descriptors the process already holds
-  'close', 'fstat', 'fsync', 'fdatasync', 'lseek', 'pread64', 'preadv', 'pwrite64', 'pwritev', 'read', 'readv',
-  'write', 'writev',
-  // waiting
-  'epoll_ctl', 'epoll_pwait', 'futex', 'ppoll', 'pselect6', 'sched_yield',
-  // signals
-  'restart_syscall', 'rt_sigaction', 'rt_sigpending', 'rt_sigprocmask', 'rt_sigreturn', 'rt_sigsuspend',
-  'rt_sigtimedwait', 'sigaltstack',
-  // identity queries (changes stop: setuid and friends are reported)
-  'getegid', 'geteuid', 'getgid', 'getpgid', 'getpid', 'getppid', 'getrandom', 'getresgid', 'getresuid',
-  'getrusage', 'getsid', 'gettid', 'getuid', 'sched_getaffinity', 'set_robust_list', 'set_tid_address',
-  'uname',
+const COMMON_HOT = [
+  'read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'preadv', 'pwritev', 'preadv2', 'pwritev2',
+  'recvfrom', 'recvmsg', 'recvmmsg', 'sendfile', 'splice', 'tee', 'close', 'dup', 'dup3', 'fstat',
+  'newfstatat', 'statx', 'faccessat', 'faccessat2', 'readlinkat', 'getdents64', 'lseek', 'fcntl', 'ioctl',
+  'futex', 'epoll_pwait', 'epoll_pwait2', 'epoll_ctl', 'ppoll', 'pselect6', 'rt_sigaction',
+  'rt_sigprocmask', 'rt_sigreturn', 'rt_sigpending', 'rt_sigtimedwait', 'rt_sigsuspend', 'sigaltstack',
+  'getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getgroups', 'getresuid',
+  'getresgid', 'getpgid', 'getsid', 'sched_yield', 'nanosleep', 'clock_nanosleep', 'clock_gettime',
+  'clock_getres', 'gettimeofday', 'set_tid_address', 'set_robust_list', 'get_robust_list', 'rseq',
+  'prlimit64', 'getrandom', 'uname', 'exit', 'exit_group', 'brk', 'mmap', 'munmap', 'mprotect', 'madvise',
+  'mremap', 'clone', 'clone3', 'wait4', 'waitid', 'getcwd', 'fsync', 'fdatasync', 'getsockname',
+  'getpeername', 'getsockopt', 'sched_getaffinity', 'membarrier', 'restart_syscall', 'fstatfs', 'statfs',
+  'sysinfo', 'getrusage', 'times',
 ] as const;
 
-/** Legacy calls that exist on x86_64 only (aarch64 has the generic table: no poll, no select, no time). */
-const X86_64_ONLY = ['arch_prctl', 'epoll_wait', 'mmap', 'poll', 'select', 'time'] as const;
-const AARCH64_ONLY = ['mmap'] as const;
+/** Hot only with a NULL destination; see above. */
+const CONDITIONALLY_HOT = ['sendto'] as const;
+
+const ARCH_HOT: Record<Arch, readonly string[]> = {
+  x86_64: ['stat', 'lstat', 'access', 'readlink', 'getdents', 'poll', 'select', 'epoll_wait', 'dup2', 'arch_prctl',
+    'fork', 'vfork', 'time', 'pause', 'alarm', 'getpgrp'],
+  aarch64: [],
+};
 
 export const ALWAYS_ALLOWED: Readonly<Record<Arch, readonly string[]>> = {
-  x86_64: [...new Set<string>([...COMMON, ...X86_64_ONLY])].sort(),
-  aarch64: [...new Set<string>([...COMMON, ...AARCH64_ONLY])].sort(),
+  x86_64: [...new Set<string>([...COMMON_HOT, ...CONDITIONALLY_HOT, ...ARCH_HOT.x86_64])].sort(),
+  aarch64: [...new Set<string>([...COMMON_HOT, ...CONDITIONALLY_HOT, ...ARCH_HOT.aarch64])].sort(),
 };
 
 export function isArch(s: string): s is Arch {

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ALWAYS_ALLOWED, type Arch } from '../../common/baseline/always-allowed.js';
+
+const src = (p: string) => readFileSync(new URL(`../../native/src/${p}`, import.meta.url), 'utf8');
+
+/** Names inside `#define NAME(X) X(a) X(b) \ ...`, following line continuations. */
+function macroNames(text: string, macro: string): string[] {
+  const start = text.indexOf(`#define ${macro}(X)`);
+  assert.ok(start >= 0, `${macro} not found`);
+  let body = '';
+  for (const line of text.slice(start).split('\n')) { body += line + '\n'; if (!line.trimEnd().endsWith('\\')) break; }
+  return [...body.slice(body.indexOf(')') + 1).matchAll(/X\((\w+)\)/g)].map((m) => m[1]!);
+}
+
+test('the always-allowed copy equals the probe\'s hot list (native/src) on each architecture', () => {
+  const common = macroNames(src('syscalls.c'), 'COMMON_HOT');
+  const conditional = [...src('syscalls.c').matchAll(/\[__NR_(\w+)\] = \{ SC_HOT_NULL_ARG4/g)].map((m) => m[1]!);
+  assert.deepEqual(conditional, ['sendto']);
+  for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
+    const header = src(`syscalls_${arch}.h`);
+    const archHot = /#define ARCH_HOT\(X\)\s*\n/.test(header) ? [] : macroNames(header, 'ARCH_HOT');
+    assert.deepEqual([...ALWAYS_ALLOWED[arch]], [...new Set([...common, ...conditional, ...archHot])].sort(), arch);
+  }
+});
