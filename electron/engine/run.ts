@@ -32,6 +32,8 @@ export interface ContainerSpec {
   workingDir?: string;
   openStdin?: boolean;
   labels: Record<string, string>;
+  /** HostConfig.SecurityOpt, e.g. `seccomp=unconfined` for learning runs. */
+  securityOpt?: string[];
   /** Pass --no-seccomp and similar options to the probe, before `--`. */
   probeArgs?: string[];
 }
@@ -91,6 +93,7 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
       LogConfig: { Type: 'none', Config: {} },
       PortBindings: bindings,
       ...(spec.network ? { NetworkMode: spec.network } : {}),
+      ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),
     },
   };
   if (spec.env?.length) opts.Env = spec.env;

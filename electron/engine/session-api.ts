@@ -41,6 +41,11 @@ export interface SessionOptions {
   onState?: (state: RunState) => void;
   /** Human-readable progress and problems (pull progress, unsupported compose keys, probe diagnostics). */
   onMessage?: (message: SessionMessage) => void;
+  /**
+   * Run without the engine's default seccomp profile (`seccomp=unconfined`): calls that profile denies never
+   * reach a tracer, so baseline learning runs use this. Recorded in the capture header as `seccomp`.
+   */
+  seccompUnconfined?: boolean;
   /** Keep at most this many events in memory for `events()` (default 2,000,000); older ones stay in the capture. */
   maxEventsInMemory?: number;
 }

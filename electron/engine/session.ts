@@ -140,7 +140,8 @@ class Session implements RunSession {
       this.batchTimer = setInterval(() => this.flushBatch(), this.opts.batchMs ?? DEFAULT_BATCH_MS);
       this.batchTimer.unref();
       for (const spec of this.plan.specs) {
-        const pc = await ProbedContainer.create(docker, { ...spec, labels: { ...labels, ...spec.labels } }, probe);
+        const security = this.opts.seccompUnconfined ? { securityOpt: ['seccomp=unconfined'] } : {};
+        const pc = await ProbedContainer.create(docker, { ...spec, ...security, labels: { ...labels, ...spec.labels } }, probe);
         const run = new ContainerRun(spec.service, pc);
         this.runs.push(run);
         await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));
@@ -188,6 +189,8 @@ class Session implements RunSession {
       engine: { name: this.conn.info.kind, version: this.conn.info.version, apiVersion: this.conn.info.apiVersion, arch: this.conn.info.arch, os: this.conn.info.os },
       probe: { file: probe.file, sha256: probe.sha256, arch: probe.arch },
       services,
+      // Which seccomp profile the containers ran under: baselines record it (calls it denies are never seen).
+      seccomp: this.opts.seccompUnconfined ? 'unconfined' : 'default',
     };
     if (this.plan.source) header.source = this.plan.source;
     return header;
