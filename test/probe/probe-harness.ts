@@ -51,6 +51,8 @@ export interface ProbeRunOptions {
   probeArgs?: string[];
   /** Extra `docker create` options (network, name, user, caps, env). */
   dockerArgs?: string[];
+  /** Bytes for the container's stdin (attached with `docker start -a -i`), closed after. */
+  stdin?: string;
 }
 
 export interface ProbeRun {
@@ -107,7 +109,9 @@ export async function startProbed(opts: ProbeRunOptions): Promise<ProbeHandle> {
     }
   };
   let frames = 0;
-  const child = spawn('docker', ['start', '-a', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const withStdin = opts.stdin !== undefined;
+  const child = spawn('docker', ['start', '-a', ...(withStdin ? ['-i'] : []), id], { stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  if (withStdin) child.stdin!.end(opts.stdin);
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => take(stream.push(new Uint8Array(chunk))));
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });

@@ -1,0 +1,72 @@
+/** Network under the probe: a server in one container, clients in others that find it by name on a
+ * user-defined network (Docker's embedded DNS), with musl (sendto) and glibc (connect + sendmmsg). */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ImprintEvent } from '../../common/events.js';
+import { BUSYBOX, DEBIAN, assertComplete, createNetwork, docker, logLines, ofKind, runProbed, startProbed, type ProbeHandle } from './probe-harness.js';
+
+const net = `imprint-test-net-${process.pid}`;
+const serverName = `imprint-test-server-${process.pid}`;
+let removeNet: () => void = () => {};
+let server: ProbeHandle;
+let serverIp = '';
+
+before(async () => {
+  removeNet = createNetwork(net);
+  server = await startProbed({
+    image: BUSYBOX,
+    cmd: ['/bin/sh', '-c', 'while true; do echo hello-from-server | nc -l -p 8080; done'],
+    dockerArgs: ['--network', net, '--name', serverName],
+  });
+  await server.waitFor((e) => e.kind === 'listen');
+  serverIp = docker(['inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, server.id]);
+});
+
+after(() => {
+  server?.remove();
+  removeNet();
+});
+
+function dnsFor(events: ImprintEvent[], name: string) {
+  const dns = events.filter((e) => e.kind === 'dns' && e.name.startsWith(name));
+  return {
+    queries: dns.filter((e) => e.kind === 'dns' && e.phase === 'query'),
+    answers: dns.filter((e) => e.kind === 'dns' && e.phase === 'answer'),
+  };
+}
+
+test('the server reports bind and listen with its port', async () => {
+  const bind = server.waitFor((e) => e.kind === 'bind');
+  const listen = await server.waitFor((e) => e.kind === 'listen');
+  assert.equal(listen.kind, 'listen');
+  assert.equal(listen.kind === 'listen' && listen.local?.port, 8080);
+  const b = await bind;
+  assert.equal(b.kind === 'bind' && b.local?.port, 8080);
+  assert.equal(b.kind === 'bind' && b.protocol, 'tcp');
+});
+
+test('musl client: DNS query and answer for the server name, then connect; the server accepts', async () => {
+  const run = await runProbed({ image: BUSYBOX, cmd: ['/bin/sh', '-c', `/opt/fixture/dns-lookup ${serverName} && nc ${serverName} 8080 </dev/null`], dockerArgs: ['--network', net] });
+  assertComplete(run);
+  const { queries, answers } = dnsFor(run.events, serverName);
+  assert.ok(queries.length >= 1, 'query seen');
+  const q = queries[0]!;
+  assert.ok(q.kind === 'dns' && q.server?.port === 53 && q.transport === 'udp');
+  assert.ok(answers.some((a) => a.kind === 'dns' && a.answers?.includes(`A ${serverIp}`)), `answers: ${JSON.stringify(answers)}`);
+  const connect = ofKind(run, 'connect').find((c) => c.peer?.port === 8080);
+  assert.equal(connect?.peer?.address, serverIp);
+  assert.ok(connect && (connect.result === 0 || connect.result === -115));
+  assert.ok(logLines(run).includes('hello-from-server'));
+  const accept = await server.waitFor((e) => e.kind === 'accept' && e.result >= 0);
+  assert.ok(accept.kind === 'accept' && accept.local?.port === 8080);
+});
+
+test('glibc client (Debian, dynamic): DNS over a connected UDP socket is seen, and the connection', async () => {
+  const run = await runProbed({ image: DEBIAN, cmd: ['bash', '-c', `getent hosts ${serverName}; nc -w 2 ${serverName} 8080 </dev/null`], dockerArgs: ['--network', net] });
+  assertComplete(run);
+  const { queries, answers } = dnsFor(run.events, serverName);
+  assert.ok(queries.length >= 1, `queries: ${JSON.stringify(ofKind(run, 'dns'))}`);
+  assert.ok(answers.some((a) => a.kind === 'dns' && a.answers?.includes(`A ${serverIp}`)), `answers: ${JSON.stringify(answers)}`);
+  assert.ok(ofKind(run, 'connect').some((c) => c.peer?.address === serverIp && c.peer.port === 8080));
+  assert.ok(logLines(run).some((l) => l.startsWith(serverIp)));
+});
