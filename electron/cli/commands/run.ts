@@ -1,0 +1,58 @@
+/**
+ * `imprint run IMAGE [--capture FILE] [--json] [--duration S] [--name N] [--network NET] [-e K=V]...
+ * [-p HOST:CONTAINER]... [-- CMD ARGS...]`: one image under the probe; exits with the app's exit code.
+ */
+import type { Command } from 'commander';
+import type { RunConfig } from '../../../common/api.js';
+import { startRun } from '../../engine/index.js';
+import { failed, followSession, printEvents, printMessage } from '../live-output.js';
+import { collect, envEntry, labels, seconds } from '../options.js';
+
+interface RunFlags {
+  capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
+  pull?: boolean; label?: string[]; probe?: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run an image with the probe and show what it does')
+    .argument('<image>', 'image reference, e.g. debian:bookworm')
+    .argument('[command...]', 'command and arguments (after --), replacing the image\'s CMD')
+    .option('--capture <file>', 'record everything to this capture file')
+    .option('--json', 'print events as NDJSON on stdout')
+    .option('--duration <seconds>', 'stop the container after this long', seconds)
+    .option('--name <name>', 'container name (also the service name in events)')
+    .option('--network <network>', 'network to join')
+    .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', envEntry)
+    .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port (repeatable)', collect)
+    .option('--pull', 'pull the image when it is not available locally')
+    .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
+    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
+    .passThroughOptions()
+    .action(async (image: string, command: string[], flags: RunFlags) => {
+      const config: RunConfig = { image };
+      // With pass-through options, an explicit `--` arrives as the first word.
+      if (command[0] === '--') command = command.slice(1);
+      if (command.length) config.command = command;
+      if (flags.env?.length) config.env = flags.env;
+      if (flags.publish?.length) config.ports = flags.publish;
+      if (flags.network) config.network = flags.network;
+      if (flags.name) config.name = flags.name;
+      if (flags.duration) config.duration = flags.duration;
+      const mode = { json: Boolean(flags.json), prefix: false };
+      try {
+        const session = await startRun(config, {
+          ...(flags.capture ? { capture: flags.capture } : {}),
+          ...(flags.probe ? { probePath: flags.probe } : {}),
+          pull: Boolean(flags.pull),
+          labels: labels(flags.label),
+          onEvents: (events) => printEvents(events, mode),
+          onMessage: printMessage,
+        });
+        process.exitCode = await followSession(session, mode);
+      } catch (err) {
+        process.exitCode = failed('run', err);
+      }
+    });
+}

@@ -1,0 +1,45 @@
+/**
+ * `imprint up COMPOSE_FILE [--capture F] [--json] [--duration S] [--until SERVICE]`: every service of a
+ * compose file under the probe on a network of the run's own; ends when the duration ends, every service
+ * has exited, or the --until service has exited (whose exit code it returns, like --exit-code-from).
+ */
+import type { Command } from 'commander';
+import type { ComposeConfig } from '../../../common/api.js';
+import { startCompose } from '../../engine/index.js';
+import { failed, followSession, printEvents, printMessage } from '../live-output.js';
+import { collect, labels, seconds } from '../options.js';
+
+interface UpFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string }
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('run every service of a compose file with the probe')
+    .argument('<compose-file>', 'compose file (the common subset: image, command, entrypoint, environment, ports, depends_on, networks, working_dir, user)')
+    .option('--capture <file>', 'record everything to this capture file')
+    .option('--json', 'print events as NDJSON on stdout')
+    .option('--duration <seconds>', 'stop every service after this long', seconds)
+    .option('--until <service>', 'stop everything when this service exits, and exit with its code')
+    .option('--pull', 'pull images that are not available locally')
+    .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
+    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
+    .action(async (file: string, flags: UpFlags) => {
+      const config: ComposeConfig = { file };
+      if (flags.until) config.until = flags.until;
+      if (flags.duration) config.duration = flags.duration;
+      const mode = { json: Boolean(flags.json), prefix: true };
+      try {
+        const session = await startCompose(config, {
+          ...(flags.capture ? { capture: flags.capture } : {}),
+          ...(flags.probe ? { probePath: flags.probe } : {}),
+          pull: Boolean(flags.pull),
+          labels: labels(flags.label),
+          onEvents: (events) => printEvents(events, mode),
+          onMessage: printMessage,
+        });
+        process.exitCode = await followSession(session, mode);
+      } catch (err) {
+        process.exitCode = failed('up', err);
+      }
+    });
+}

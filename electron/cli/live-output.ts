@@ -1,0 +1,111 @@
+/**
+ * What `imprint run` and `imprint up` print while a session runs:
+ * - `--json`: one event per line (NDJSON) on stdout, nothing else there; messages on stderr;
+ * - otherwise the application's own output (LOG events) on stdout/stderr, prefixed with the service for
+ *   compose runs, a live status line on stderr when it is a terminal, and a summary at the end.
+ * Ctrl-C stops the run (SIGTERM to the app, then kill); a third Ctrl-C gives up waiting for the clean-up.
+ */
+import type { ImprintEvent } from '../../common/events.js';
+import { EngineError, type RunResult, type RunSession, type SessionMessage } from '../engine/index.js';
+
+export interface OutputMode {
+  json: boolean;
+  /** Prefix log lines with the service (compose). */
+  prefix: boolean;
+}
+
+const tty = Boolean(process.stderr.isTTY);
+let statusShown = false;
+
+function clearStatus(): void {
+  if (statusShown) { process.stderr.write('\r\x1b[2K'); statusShown = false; }
+}
+
+export function printMessage(m: SessionMessage): void {
+  if (m.code === 'pull' && !tty) return;
+  clearStatus();
+  const who = m.service ? `${m.service}: ` : '';
+  process.stderr.write(`imprint: ${m.level === 'info' ? '' : `${m.level}: `}${who}${m.text}\n`);
+}
+
+export function printEvents(events: ImprintEvent[], mode: OutputMode): void {
+  if (mode.json) {
+    let out = '';
+    for (const e of events) out += JSON.stringify(e) + '\n';
+    process.stdout.write(out);
+    return;
+  }
+  let out = '';
+  let err = '';
+  for (const e of events) {
+    if (e.kind !== 'log') continue;
+    const line = (mode.prefix ? `${e.service} | ` : '') + e.line + '\n';
+    if (e.stream === 'stderr') err += line;
+    else out += line;
+  }
+  if (out || err) clearStatus();
+  if (out) process.stdout.write(out);
+  if (err) process.stderr.write(err);
+}
+
+/** Wires a session to the terminal, handles Ctrl-C, prints the summary; returns the exit code to use. */
+export async function followSession(session: RunSession, mode: OutputMode): Promise<number> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  if (tty && !mode.json) {
+    timer = setInterval(() => {
+      const c = session.models.counters;
+      const s = `\r\x1b[2K▶ ${session.label}  ${((Date.now() - started) / 1000).toFixed(0)}s  ${c.events.toLocaleString('en')} events  ${Math.round(c.rate(Date.now())).toLocaleString('en')}/s  processes ${session.models.processes.nodes.size}  files ${session.models.files.files.size}  connections ${session.models.graph.edges.size}  dropped ${c.dropped}`;
+      process.stderr.write(s.slice(0, (process.stderr.columns || 120) + 8));
+      statusShown = true;
+    }, 250);
+  }
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    clearStatus();
+    if (interrupts === 1) {
+      process.stderr.write('imprint: stopping (SIGTERM to the app, kill after the grace period)...\n');
+      void session.stop();
+    } else if (interrupts === 2) {
+      process.stderr.write('imprint: still cleaning up; press Ctrl-C again to give up (leftovers are swept at the next start)\n');
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const result = await session.done;
+  if (timer) clearInterval(timer);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  clearStatus();
+  printSummary(session, result);
+  if (result.exitCode !== undefined) return result.exitCode;
+  return result.status === 'failed' ? 125 : 1;
+}
+
+function printSummary(session: RunSession, r: RunResult): void {
+  const m = session.models;
+  const lines = [
+    `imprint: ${session.label}: ${r.status}${r.exitCode !== undefined ? `, exit code ${r.exitCode}` : ''} after ${((r.endedAt - r.startedAt) / 1000).toFixed(1)}s`,
+    `  ${r.events.toLocaleString('en')} events, ${m.processes.nodes.size} processes, ${m.files.files.size} files, ${m.graph.edges.size} connections; dropped ${r.dropped}`,
+    r.complete ? '  capture complete: every probe stream went from HELLO to END without a gap' : `  INCOMPLETE: ${r.problems.join(', ')}`,
+  ];
+  if (r.error) lines.push(`  error: ${r.error}`);
+  for (const s of r.services) {
+    if (r.services.length > 1 || s.oomKilled || s.error) {
+      lines.push(`  ${s.service}: exit ${s.exitCode ?? '?'}${s.oomKilled ? ' (OOM killed)' : ''}${s.error ? ` (${s.error})` : ''}${s.complete ? '' : ' incomplete'}`);
+    }
+  }
+  if (r.capture) lines.push(`  capture: ${r.capture}`);
+  process.stderr.write(lines.join('\n') + '\n');
+}
+
+/** Prints an error that stopped a command before the run; returns the exit code (125, like docker run). */
+export function failed(command: string, err: unknown): number {
+  clearStatus();
+  if (err instanceof EngineError) process.stderr.write(`imprint ${command}: ${err.message}\n`);
+  else process.stderr.write(`imprint ${command}: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 125;
+}
