@@ -91,6 +91,8 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
     HostConfig: {
       // The event stream would otherwise be stored a second time by the log driver; attach still works.
       LogConfig: { Type: 'none', Config: {} },
+      // The probe keeps CAP_SYS_PTRACE to read tracees that drop privileges; it removes it from the app.
+      CapAdd: ['SYS_PTRACE'],
       PortBindings: bindings,
       ...(spec.network ? { NetworkMode: spec.network } : {}),
       ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),

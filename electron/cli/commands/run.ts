@@ -10,7 +10,7 @@ import { collect, envEntry, labels, seconds } from '../options.js';
 
 interface RunFlags {
   capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
-  pull?: boolean; label?: string[]; probe?: string;
+  pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -28,6 +28,7 @@ export function registerRun(program: Command): void {
     .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port (repeatable)', collect)
     .option('--pull', 'pull the image when it is not available locally')
     .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
+    .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
     .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
     .passThroughOptions()
     .action(async (image: string, command: string[], flags: RunFlags) => {
@@ -45,6 +46,7 @@ export function registerRun(program: Command): void {
         const session = await startRun(config, {
           ...(flags.capture ? { capture: flags.capture } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
+          ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           pull: Boolean(flags.pull),
           labels: labels(flags.label),
           onEvents: (events) => printEvents(events, mode),

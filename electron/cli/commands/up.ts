@@ -9,7 +9,7 @@ import { startCompose } from '../../engine/index.js';
 import { failed, followSession, printEvents, printMessage } from '../live-output.js';
 import { collect, labels, seconds } from '../options.js';
 
-interface UpFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string }
+interface UpFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean }
 
 export function registerUp(program: Command): void {
   program
@@ -22,6 +22,7 @@ export function registerUp(program: Command): void {
     .option('--until <service>', 'stop everything when this service exits, and exit with its code')
     .option('--pull', 'pull images that are not available locally')
     .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
+    .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
     .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
     .action(async (file: string, flags: UpFlags) => {
       const config: ComposeConfig = { file };
@@ -32,6 +33,7 @@ export function registerUp(program: Command): void {
         const session = await startCompose(config, {
           ...(flags.capture ? { capture: flags.capture } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
+          ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           pull: Boolean(flags.pull),
           labels: labels(flags.label),
           onEvents: (events) => printEvents(events, mode),

@@ -1,0 +1,140 @@
+/** Single-image runs against the real dockerd with the real probe; nothing may be left behind. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hostname, tmpdir } from 'node:os';
+import { mkdtemp, rm, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import type { ImprintEvent } from '../../common/events.js';
+import { readCapture } from '../../electron/capture/reader.js';
+import { EngineError, startRun, sweepLeftovers } from '../../electron/engine/index.js';
+import { createOptions, effectiveCommand } from '../../electron/engine/run.js';
+import { BUSYBOX, TEST_LABELS, leftovers } from './helpers.js';
+
+const docker = new Dockerode();
+
+test('the container is created from the image config with the probe as entrypoint and no log driver', async () => {
+  const imageInfo = await docker.getImage(BUSYBOX).inspect();
+  const fakeInfo = { ...imageInfo, Config: { ...imageInfo.Config, Entrypoint: ['/bin/entry'], Cmd: ['serve', '--port', '1'] } } as Dockerode.ImageInspectInfo;
+  assert.deepEqual(effectiveCommand({ imageInfo: fakeInfo }), ['/bin/entry', 'serve', '--port', '1']);
+  assert.deepEqual(effectiveCommand({ imageInfo: fakeInfo, command: ['other'] }), ['/bin/entry', 'other']);
+  assert.deepEqual(effectiveCommand({ imageInfo: fakeInfo, entrypoint: ['/x'] }), ['/x']);
+  const o = createOptions({ service: 's', image: BUSYBOX, imageInfo: fakeInfo, labels: { a: 'b' }, ports: ['127.0.0.1:8080:80', '53/udp'], env: ['A=1'] });
+  assert.deepEqual(o.Entrypoint, ['/.imprint/probe', '--']);
+  assert.deepEqual(o.Cmd, ['/bin/entry', 'serve', '--port', '1']);
+  assert.deepEqual(o.HostConfig?.LogConfig, { Type: 'none', Config: {} });
+  assert.equal(o.Tty, false);
+  assert.deepEqual(o.HostConfig?.PortBindings, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostPort: '' }] });
+  assert.deepEqual(o.Labels, { a: 'b', 'imprint.service': 's' });
+  assert.throws(() => createOptions({ service: 's', image: BUSYBOX, imageInfo: fakeInfo, labels: {}, ports: ['99999:1'] }), EngineError);
+});
+
+test('a run: events, models, exit code, capture round trip, nothing left behind', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-run-'));
+  try {
+    const capture = join(dir, 'run.imprint');
+    const batches: ImprintEvent[][] = [];
+    const session = await startRun(
+      { image: BUSYBOX, command: ['sh', '-c', 'echo hello; cat /etc/hostname > /dev/null; mkdir /tmp/made; exit 3'], env: ['DB_PASSWORD=secret'] },
+      { labels: TEST_LABELS, capture, onEvents: (b) => batches.push(b) },
+    );
+    const r = await session.done;
+    assert.equal(r.exitCode, 3);
+    assert.equal(r.status, 'exited');
+    assert.equal(r.complete, true, r.problems.join());
+    assert.equal(r.dropped, 0);
+    const events = batches.flat();
+    assert.equal(events.length, r.events);
+    assert.ok(events.some((e) => e.kind === 'exec' && e.path === '/bin/sh'), 'exec of the entrypoint');
+    assert.ok(events.some((e) => e.kind === 'log' && e.line === 'hello'), 'stdout relayed as a log event');
+    assert.ok(events.some((e) => e.kind === 'mkdir' && e.path === '/tmp/made'), 'mkdir seen');
+    assert.ok(session.models.files.files.has('/etc/hostname'));
+    assert.equal(session.models.processes.nodes.size >= 2, true);
+    assert.equal(session.state().status, 'exited');
+    assert.deepEqual(session.events(0, 1_000_000).events, events, 'events kept in memory in order');
+
+    // The capture: renamed from .partial, same events, header metadata, complete end record.
+    assert.equal(r.capture, capture);
+    assert.deepEqual(await readdir(dir), ['run.imprint']);
+    const fromFile: ImprintEvent[] = [];
+    const records: string[] = [];
+    const summary = await readCapture(capture, { onEvent: (e) => fromFile.push(e), onRecord: (x) => records.push(x.record) });
+    assert.deepEqual(fromFile, events);
+    assert.equal(summary.complete, true, summary.incompleteBecause.join());
+    assert.equal(summary.header?.services[0]?.image, BUSYBOX);
+    assert.ok(summary.header?.services[0]?.imageId?.startsWith('sha256:'));
+    assert.ok(summary.header?.services[0]?.config.env?.includes('DB_PASSWORD=***'), 'secrets masked');
+    assert.equal(summary.header?.probe?.arch, 'x86_64');
+    assert.deepEqual(records.filter((x) => x !== 'output').sort(), ['container', 'end', 'exit', 'probe']);
+    assert.equal(records.at(-1), 'end');
+    assert.equal(summary.end?.exitCode, 3);
+    assert.deepEqual(await leftovers(session.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('early exit: a command that does not exist ends the run with 127, cleanly', async () => {
+  const session = await startRun({ image: BUSYBOX, command: ['/no/such/program'] }, { labels: TEST_LABELS });
+  const r = await session.done;
+  assert.equal(r.exitCode, 127);
+  assert.equal(r.complete, true, r.problems.join());
+  assert.deepEqual(await leftovers(session.id), []);
+});
+
+test('the app under test crashing (SIGSEGV) is reported and cleaned up', async () => {
+  const session = await startRun({ image: BUSYBOX, command: ['sh', '-c', 'kill -SEGV $$'] }, { labels: TEST_LABELS });
+  const r = await session.done;
+  assert.equal(r.exitCode, 139);
+  assert.ok(session.models.processes.snapshot().nodes.some((n) => n.signal === 11));
+  assert.deepEqual(await leftovers(session.id), []);
+});
+
+test('stop (Ctrl-C) and --duration end a long-running app with SIGTERM; the capture stays complete', async () => {
+  const session = await startRun({ image: BUSYBOX, command: ['sleep', '300'] }, { labels: TEST_LABELS, stopGraceSeconds: 5 });
+  await new Promise((r) => setTimeout(r, 300));
+  const r = await session.stop();
+  assert.equal(r.exitCode, 143, 'killed by the forwarded SIGTERM');
+  assert.equal(r.complete, true, r.problems.join());
+  assert.deepEqual(await leftovers(session.id), []);
+
+  const timed = await startRun({ image: BUSYBOX, command: ['sleep', '300'], duration: 0.5 }, { labels: TEST_LABELS });
+  const t = await timed.done;
+  assert.equal(t.exitCode, 143);
+  assert.deepEqual(await leftovers(timed.id), []);
+});
+
+test('image not found and bad references are clear errors, before anything is created', async () => {
+  const missing = await startRun({ image: 'imprint-fixture/nope:1' }, { labels: TEST_LABELS }).catch((e: unknown) => e);
+  assert.ok(missing instanceof EngineError);
+  assert.equal(missing.code, 'image-not-found');
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = 'unix:///nonexistent/engine.sock'; // proves no engine call is made first
+  try {
+    const bad = await startRun({ image: 'Not A Reference' }, { labels: TEST_LABELS }).catch((e: unknown) => e);
+    assert.ok(bad instanceof EngineError);
+    assert.equal(bad.code, 'bad-reference');
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+  }
+  const net = await startRun({ image: BUSYBOX, command: ['true'], network: 'imprint-no-such-network' }, { labels: TEST_LABELS }).catch((e: unknown) => e);
+  assert.ok(net instanceof EngineError);
+  assert.match(net.message, /network/);
+  const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: ['imprint.test=1', 'imprint.run'], ancestor: [BUSYBOX] }) });
+  assert.deepEqual(left.filter((c) => c.State === 'created' && c.Labels['imprint.owner'] === `${hostname()}/${process.pid}`), []);
+});
+
+test('leftovers of a crashed Imprint (owner process gone) are swept; live owners are left alone', async () => {
+  const make = (owner: string) => docker.createContainer({ Image: BUSYBOX, Cmd: ['true'], Labels: { ...TEST_LABELS, 'imprint.run': 'crashed', 'imprint.owner': owner } });
+  const dead = await make(`${hostname()}/999999`);
+  const alive = await make(`${hostname()}/${process.ppid}`);
+  try {
+    const swept = await sweepLeftovers(docker);
+    assert.ok(swept.containers >= 1);
+    await assert.rejects(dead.inspect(), /no such container/i);
+    assert.equal((await alive.inspect()).Id, alive.id);
+  } finally {
+    await alive.remove({ force: true });
+    await dead.remove({ force: true }).catch(() => undefined);
+  }
+});
