@@ -93,6 +93,10 @@ export const captureChunkSchema = z.object({
   next: z.number().optional(),
   /** Lines that did not parse or validate: reported, never fatal. */
   invalid: z.number(),
+  /** Why the capture cannot be trusted to be complete (no end record, lost events...); empty when it is. */
+  incomplete: z.array(z.string()),
+  /** Events in the whole capture. */
+  total: z.number(),
 });
 export type CaptureChunk = z.infer<typeof captureChunkSchema>;
 

@@ -58,9 +58,10 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.tagName === 'CANVAS')) {
-        if (e.key === 'Escape' && t.tagName !== 'CANVAS') t.blur();
+      // Keys a focused panel (the timeline) already handled, and typing in fields, are not shortcuts.
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) {
+        if (e.key === 'Escape') t.blur();
         return;
       }
       const k = e.key.toLowerCase();

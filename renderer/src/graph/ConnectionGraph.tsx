@@ -50,6 +50,8 @@ export function ConnectionGraph({ graph, deviant, height = 380 }: { graph: Graph
   const [size, setSize] = useState({ w: 600, h: height });
   const [, redraw] = useState(0);
   const frame = useRef(0);
+  /** Until the user zooms or pans, the view fits the graph whenever it settles. */
+  const userMoved = useRef(false);
 
   const layout = useMemo(() => (layoutRef.current = createLayout(graph, layoutRef.current)), [graph]);
 
@@ -67,7 +69,7 @@ export function ConnectionGraph({ graph, deviant, height = 380 }: { graph: Graph
       const moving = stepLayout(layout);
       paint();
       if (moving || dragging.current) frame.current = requestAnimationFrame(loop);
-      else if (canvas.current) canvas.current.dataset.settled = 'true';
+      else if (canvas.current) { canvas.current.dataset.settled = 'true'; if (!userMoved.current) fitToGraph(); }
     };
     if (canvas.current) canvas.current.dataset.settled = 'false';
     frame.current = requestAnimationFrame(loop);
@@ -97,7 +99,11 @@ export function ConnectionGraph({ graph, deviant, height = 380 }: { graph: Graph
     const z = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([0.1, 8])
       .filter((event: Event) => !dragging.current && !(event instanceof MouseEvent && event.type === 'mousedown' && nodeAt(event) !== undefined))
-      .on('zoom', (event: { transform: GraphTransform }) => { transform.current = event.transform; paint(); });
+      .on('zoom', (event: { transform: GraphTransform; sourceEvent?: unknown }) => {
+        if (event.sourceEvent) userMoved.current = true;
+        transform.current = event.transform;
+        paint();
+      });
     zoomRef.current = z;
     select(c).call(z).on('dblclick.zoom', null);
     return () => { select(c).on('.zoom', null); };
@@ -145,10 +151,20 @@ export function ConnectionGraph({ graph, deviant, height = 380 }: { graph: Graph
     }
     selectItem(best ? { kind: 'edge', id: best.id } : null);
   };
-  const fit = () => {
+  function fitToGraph() {
     const c = canvas.current;
-    if (!c || !zoomRef.current) return;
-    select(c).call(zoomRef.current.transform, zoomIdentity);
+    if (!c || !zoomRef.current || layout.nodes.length === 0) return;
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const n of layout.nodes) {
+      x0 = Math.min(x0, n.x! - n.radius); x1 = Math.max(x1, n.x! + n.radius);
+      y0 = Math.min(y0, n.y! - n.radius); y1 = Math.max(y1, n.y! + n.radius + 18);
+    }
+    const k = Math.min(2, (size.w - 60) / Math.max(1, x1 - x0), (size.h - 40) / Math.max(1, y1 - y0));
+    select(c).call(zoomRef.current.transform, zoomIdentity.translate(-((x0 + x1) / 2) * k, -((y0 + y1) / 2) * k).scale(k));
+  }
+  const fit = () => {
+    userMoved.current = false;
+    fitToGraph();
     redraw((x) => x + 1);
   };
 
@@ -163,7 +179,7 @@ export function ConnectionGraph({ graph, deviant, height = 380 }: { graph: Graph
           <span className="legend-item"><i className="dot port" />listen port</span>
           {deviant && deviant.size > 0 && <span className="legend-item"><i className="dot danger" />not in baseline</span>}
         </div>
-        <div className="panel-tools"><button onClick={fit}>Reset view</button></div>
+        <div className="panel-tools"><button onClick={fit}>Fit</button></div>
       </header>
       <div className="graph-body">
         <div ref={wrap} className="graph-canvas-wrap" style={{ height }}>

@@ -101,6 +101,10 @@ export class EventLog {
     if (e.kind === 'exec' && e.result === 0) {
       const l = this.laneList[lane]!;
       l.label = `${basename(e.path)} · ${e.pid}`;
+    } else if (e.kind === 'fork' && e.clone !== 'thread' && !this.laneIndex.has(`${service}\u0000${e.child}`)) {
+      // A forked child is its parent's program until it execs (an nginx worker): name its lane so.
+      const parent = this.laneList[lane]!.label.split(' · ')[0];
+      this.lane(`${service}\u0000${e.child}`, service, e.child, `${parent} (fork) · ${e.child}`, serviceLane);
     }
     return lane;
   }

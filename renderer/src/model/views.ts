@@ -13,6 +13,8 @@ export interface ProcessNode {
   parent?: number;
   exe?: string;
   argv?: string[];
+  /** The parent's executable, for a forked child that never called exec itself (an nginx worker). */
+  forkedFrom?: string;
   /** Set when the process exited: the code, or 128 + signal. */
   exit?: { code?: number; signal?: number };
   start: number;
@@ -49,13 +51,19 @@ export function processTree(events: Iterable<ImprintEvent>): ProcessNode[] {
     const p = parent === undefined ? undefined : nodes.get(`${n.service}\u0000${parent}`);
     if (p && p !== n) { n.parent = parent; p.children.push(n); } else roots.push(n);
   }
+  const inherit = (n: ProcessNode, from?: string) => {
+    if (!n.exe && from) n.forkedFrom = from;
+    for (const c of n.children) inherit(c, n.exe ?? n.forkedFrom);
+  };
+  for (const r of roots) inherit(r);
   const byStart = (a: ProcessNode, b: ProcessNode) => a.start - b.start || a.pid - b.pid;
   for (const n of nodes.values()) n.children.sort(byStart);
   return roots.sort((a, b) => a.service.localeCompare(b.service) || byStart(a, b));
 }
 
 export function processLabel(n: ProcessNode): string {
-  return n.exe ? basename(n.exe) : `pid ${n.pid}`;
+  if (n.exe) return basename(n.exe);
+  return n.forkedFrom ? `${basename(n.forkedFrom)} (fork)` : `pid ${n.pid}`;
 }
 
 export interface FileStat { path: string; reads: number; writes: number; creates: number; deletes: number; other: number; failed: number; total: number }
@@ -161,6 +169,8 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
     const other = peer.service
       ? addNode(`svc:${peer.service}`, 'service', peer.service, peer.service)
       : addNode(`ep:${peer.name ?? names.get(peer.address) ?? peer.address}`, 'endpoint', peer.name ?? names.get(peer.address) ?? peer.address);
+    // A new outside peer is itself the news: mark the node, not only the edge.
+    if (flagged?.has(e) && other.kind === 'endpoint') other.deviant = true;
     if (e.kind === 'connect') addEdge(svc, other.id, e);
     else addEdge(other.id, svc, e);
   }

@@ -25,7 +25,7 @@ function count(nodes: ProcessNode[]): number {
 function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; deviant?: ReadonlySet<string> }) {
   const [open, setOpen] = useState(depth < 3);
   const bad = node.exe !== undefined && deviant?.has(node.exe);
-  const exit = node.exit ? (node.exit.signal !== undefined ? `signal ${node.exit.signal}` : `exit ${node.exit.code ?? '?'}`) : 'running';
+  const exit = node.exit ? (node.exit.signal !== undefined ? `signal ${node.exit.signal}` : `exit ${node.exit.code ?? '?'}`) : '';
   return (
     <li>
       <div className={`tree-row${bad ? ' danger' : ''}`}>
@@ -34,7 +34,7 @@ function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; devia
           : <span className="twisty" />}
         {depth === 0 && <span className="badge service">{node.service}</span>}
         <span className="proc-name">{processLabel(node)}</span>
-        <span className="muted mono">{node.pid}</span>
+        <span className="muted mono small" title="process id">pid {node.pid}</span>
         {node.argv && node.argv.length > 1 && <span className="argv mono" title={node.argv.join(' ')}>{node.argv.slice(1).join(' ')}</span>}
         {bad && <span className="badge danger">new</span>}
         <span className={`exit ${node.exit && (node.exit.code ?? 1) !== 0 ? 'bad' : ''}`}>{exit}</span>

@@ -122,7 +122,7 @@ export function StartScreen() {
                   <tr key={i.id} onClick={() => setCfg({ ...cfg, image: i.tags[0] ?? i.id })} className={cfg.image === (i.tags[0] ?? i.id) ? 'selected' : ''}>
                     <td className="mono">{i.tags[0] ?? i.id.slice(7, 19)}{i.tags.length > 1 && <span className="muted"> +{i.tags.length - 1}</span>}</td>
                     <td className="num">{(i.size / 1e6).toFixed(1)} MB</td>
-                    <td className="muted">{new Date(i.created * 1000).toLocaleDateString()}</td>
+                    <td className="muted">{new Date(i.created).toLocaleDateString()}</td>
                   </tr>))}
                 </tbody>
               </table>}

@@ -122,7 +122,8 @@ export function connectPushes(api: ImprintApi): () => void {
 
 /** The events the panels show: inside the brushed range and before the replay playhead. */
 export function visibleEvents(log: EventLog, range: TimeView | null, playhead: number | null): ImprintEvent[] {
-  if (!range && playhead === null) return log.events;
+  // A fresh array each time: panels memoize on identity, and the log's own array grows in place.
+  if (!range && playhead === null) return log.events.slice();
   const t0 = range?.t0 ?? -Infinity;
   const t1 = Math.min(range?.t1 ?? Infinity, playhead ?? Infinity);
   const out: ImprintEvent[] = [];

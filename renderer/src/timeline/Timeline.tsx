@@ -24,7 +24,7 @@ function readTheme(el: Element): TimelineTheme {
   };
 }
 
-export function Timeline({ marks = [], height = 300 }: { marks?: readonly TimelineMark[]; height?: number }) {
+export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly TimelineMark[]; maxHeight?: number }) {
   const log = useApp((s) => s.log);
   const tick = useApp((s) => s.tick);
   const range = useApp((s) => s.range);
@@ -35,7 +35,7 @@ export function Timeline({ marks = [], height = 300 }: { marks?: readonly Timeli
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const cache = useMemo(() => newTimelineCache(), []);
-  const [size, setSize] = useState({ w: 800, h: height });
+  const [size, setSize] = useState({ w: 800, h: 200 });
   const [view, setView] = useState<TimeView | null>(null);
   const [scroll, setScroll] = useState(0);
   const [drag, setDrag] = useState<{ kind: 'pan' | 'brush'; x: number; t: number; view: TimeView } | null>(null);
@@ -49,6 +49,8 @@ export function Timeline({ marks = [], height = 300 }: { marks?: readonly Timeli
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [log, tick]);
   const layout = useMemo(() => layoutRows(log, new Set()), [log, tick]);
+  /** Tall enough for every lane up to a limit; beyond it the lanes scroll (wheel over the names). */
+  const height = Math.max(140, Math.min(maxHeight, layout.rows.length * rowHeight + AXIS + 12));
   /** Until the user zooms or pans, the view follows the whole run as it grows. */
   const shown = view ?? bounds;
 

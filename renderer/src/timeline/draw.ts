@@ -62,7 +62,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: TimelineFrame, ca
       cache.pixels = new Uint32Array(cache.image.data.buffer);
     }
     const pixels = cache.pixels!;
-    pixels.fill(rgba(theme.background));
+    pixels.fill(canvasColour(ctx, theme.background));
     inView = rasterize(f.log, f.view, { rowOfLane: f.rowOfLane, firstRow: f.scrollRow, rowCount, rowHeight: rowH, width: plotW }, cache.palette, pixels, cache.scratch);
     // putImageData replaces pixels rather than blending, so the buffer carries its own background.
     ctx.putImageData(cache.image, Math.round(f.gutter * dpr), Math.round(f.axis * dpr));
@@ -140,6 +140,21 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: TimelineFrame, ca
   }
   ctx.restore();
   return inView;
+}
+
+/**
+ * A CSS colour as an ImageData word. The canvas parses it (so `#fff`, `rgb()` and names all work: the CSS
+ * minifier shortens custom-property colours) and hands it back as `#rrggbb` or `rgba(r, g, b, a)`.
+ */
+export function canvasColour(ctx: CanvasRenderingContext2D, colour: string): number {
+  ctx.fillStyle = '#000000';
+  ctx.fillStyle = colour;
+  const s = String(ctx.fillStyle);
+  if (s.startsWith('#')) return rgba(s);
+  const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(s);
+  if (!m) return rgba('#000000');
+  const hex = '#' + [m[1], m[2], m[3]].map((v) => Math.round(Number(v)).toString(16).padStart(2, '0')).join('');
+  return rgba(hex, Math.round(255 * (m[4] === undefined ? 1 : Number(m[4]))));
 }
 
 function clip(ctx: CanvasRenderingContext2D, text: string, max: number): string {

@@ -1,0 +1,115 @@
+/**
+ * Files in the workspace: recent captures, baselines and compose files; reading captures for replay;
+ * reading, writing and learning baselines. Registers its own methods on the dispatcher.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
+import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
+import { BASELINE_SCHEMA_FILE, parseBaseline, stringifyBaseline } from '../../../common/baseline/file.js';
+import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
+import { learnBaseline } from '../../../common/baseline/learn.js';
+import type { Dispatcher } from '../dispatcher.js';
+import { UserError } from '../dispatcher.js';
+import { peek, type Workspace } from '../workspace.js';
+
+export const CAPTURE_EXTENSIONS = /\.(imprint|ndjson|jsonl)$/i;
+const YAML = /\.ya?ml$/i;
+/** Captures larger than this are refused for replay rather than exhausting the main process. */
+const MAX_CAPTURE_BYTES = 2 * 1024 ** 3;
+
+export interface FilesServiceOptions {
+  /** The app's own folder, where assets/schema lives: new baselines reference the schema from there. */
+  appRoot: string;
+}
+
+/** One capture kept parsed, so paging through it for replay does not re-read the file per chunk. */
+let cached: { path: string; mtime: number; size: number; input: CaptureInput } | undefined;
+
+export async function readCaptureFile(path: string): Promise<CaptureInput> {
+  const info = await stat(path);
+  if (cached && cached.path === path && cached.mtime === info.mtimeMs && cached.size === info.size) return cached.input;
+  if (info.size > MAX_CAPTURE_BYTES) throw new UserError(`${path} is larger than ${MAX_CAPTURE_BYTES / 1024 ** 3} GiB`);
+  const collector = new CaptureCollector();
+  await new Promise<void>((ok, fail) => {
+    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    stream.on('data', (chunk) => collector.push(chunk as string));
+    stream.on('end', () => ok());
+    stream.on('error', fail);
+  });
+  const input = collector.finish();
+  cached = { path, mtime: info.mtimeMs, size: info.size, input };
+  return input;
+}
+
+async function kindOf(abs: string): Promise<'baseline' | 'compose' | 'other'> {
+  const head = await peek(abs).catch(() => '');
+  if (/^\s*learned:/m.test(head) && /^\s*services:/m.test(head)) return 'baseline';
+  if (/^services:/m.test(head)) return 'compose';
+  return 'other';
+}
+
+export function registerFilesService(dispatcher: Dispatcher, workspace: Workspace, opts: FilesServiceOptions): void {
+  dispatcher.register('files.recent', async () => {
+    const captures = await workspace.scan((n) => CAPTURE_EXTENSIONS.test(n));
+    const yaml = await workspace.scan((n) => YAML.test(n));
+    const baselines = [], compose = [];
+    for (const f of yaml) {
+      const kind = await kindOf(join(workspace.root, f.path));
+      if (kind === 'baseline') baselines.push(f); else if (kind === 'compose') compose.push(f);
+    }
+    return { captures: captures.filter((f) => !f.name.endsWith('.partial')), baselines, compose };
+  });
+
+  dispatcher.register('capture.read', async ({ path, offset, limit }) => {
+    const abs = await workspace.existing(path);
+    const input = await readCaptureFile(abs);
+    const events = input.events.slice(offset, offset + limit);
+    const next = offset + events.length < input.events.length ? offset + events.length : undefined;
+    return {
+      header: offset === 0 ? input.header ?? null : null,
+      events, invalid: 0, incomplete: input.incomplete, total: input.events.length,
+      ...(next !== undefined ? { next } : {}),
+    };
+  });
+
+  dispatcher.register('baseline.read', async ({ path }) => {
+    if (!YAML.test(path)) throw new UserError('a baseline file ends in .yaml or .yml');
+    const abs = await workspace.existing(path);
+    const info = await stat(abs);
+    if (info.size > 16 * 1024 * 1024) throw new UserError(`${path} is too large for a baseline`);
+    return { path: workspace.display(abs), yaml: await readFile(abs, 'utf8') };
+  });
+
+  dispatcher.register('baseline.write', async ({ path, yaml }) => {
+    if (!YAML.test(path)) throw new UserError('a baseline file ends in .yaml or .yml');
+    parseBaseline(yaml); // refuse to write something `imprint check` could not read back
+    const abs = await workspace.writable(path);
+    await writeFileAtomic(abs, yaml);
+    return { path: workspace.display(abs), yaml };
+  });
+
+  dispatcher.register('baseline.learn', async ({ captures, out }) => {
+    if (!YAML.test(out)) throw new UserError('a baseline file ends in .yaml or .yml');
+    const runs = [];
+    for (const c of captures) {
+      const input = await readCaptureFile(await workspace.existing(c));
+      if (input.events.length === 0) throw new UserError(`${c} has no events to learn from`);
+      runs.push({ events: input.events, images: input.images, ...(input.arch ? { arch: input.arch } : {}) });
+    }
+    const abs = await workspace.writable(out);
+    const baseline = learnBaseline(runs, { seccomp: 'default' });
+    const yaml = stringifyBaseline(baseline, schemaRef(opts.appRoot, abs));
+    await writeFileAtomic(abs, yaml);
+    return { path: workspace.display(abs), yaml };
+  });
+}
+
+/** The schema path relative to the baseline file when the app's copy is reachable, else its id URL. */
+function schemaRef(appRoot: string, baselineFile: string): string {
+  const schema = join(appRoot, BASELINE_SCHEMA_FILE);
+  if (!existsSync(schema)) return BASELINE_SCHEMA_ID;
+  return relative(dirname(baselineFile), schema).split(sep).join('/');
+}

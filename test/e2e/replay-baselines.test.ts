@@ -1,0 +1,134 @@
+/**
+ * Browser mode end to end, without containers: open a capture from the workspace and see the timeline,
+ * graph, processes, files, events and logs fill; save its baseline; load it and replay a drifting capture
+ * to see the deviations highlighted; review the two baselines and write the reviewed file back.
+ * Real HTTP server, real renderer build, real Chromium; the engine is the real one (status only).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServe, type Serving } from '../../electron/server/serve.js';
+import { parseBaseline } from '../../common/baseline/file.js';
+import { fixtureCapture } from './fixture-capture.js';
+import { openBrowser, screenshot, type Browser } from './browser.js';
+
+let serving: Serving;
+let browser: Browser;
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'imprint-e2e-replay-'));
+  await writeFile(join(dir, 'normal.imprint'), fixtureCapture());
+  await writeFile(join(dir, 'drift.imprint'), fixtureCapture({ drift: true, start: 1_764_000_100_000 }));
+  serving = await startServe({ workspace: dir, appRoot: process.cwd() });
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await serving?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('replay: a capture fills the timeline, graph, process tree, files, events and logs', async () => {
+  const { page } = browser;
+  await page.goto(serving.url);
+  assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+  await page.getByTestId('engine-status').getByText(/connected|not reachable/).waitFor();
+  await page.getByTestId('recent-captures').getByText('normal.imprint').click();
+  await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
+  const timeline = page.getByTestId('timeline');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('data-in-view')) > 0);
+  assert.equal(await timeline.getAttribute('data-lanes'), String(3 + 5), 'three service lanes and five process lanes');
+  assert.ok(Number(await page.getByTestId('graph').getAttribute('data-nodes')) >= 7, 'services, outside endpoint and listen ports');
+  await page.getByTestId('graph-node-list').getByText('updates.example.internal').waitFor();
+  await page.getByTestId('process-tree').getByText('api-server', { exact: true }).waitFor();
+  await page.getByTestId('file-activity').getByText('/var/cache/nginx/proxy_temp/1/').waitFor();
+  // Container text is shown as text, never markup.
+  await page.getByTestId('logs').getByText('<script>alert(1)</script>', { exact: false }).waitFor();
+  await screenshot(page, 'replay-normal');
+
+  // Brushing a range on the timeline filters every panel.
+  const box = (await timeline.boundingBox())!;
+  await page.mouse.move(box.x + 210, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 420, box.y + 10, { steps: 5 });
+  await page.mouse.up();
+  const countText = await page.getByTestId('event-count').textContent();
+  assert.match(countText ?? '', /of \d+/);
+  const shown = Number((countText ?? '').split(' of ')[1]!.replace(/,/g, ''));
+  assert.ok(shown > 0 && shown < 228, `range filters the table (${countText})`);
+  await screenshot(page, 'replay-brushed');
+  await page.keyboard.press('Escape');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('baselines: save one, load it, and a drifting replay shows exactly the deviations', async () => {
+  const { page } = browser;
+  await page.keyboard.press('b');
+  await page.getByTestId('baseline-out').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  await page.getByTestId('baseline-saved').waitFor();
+  const saved = parseBaseline(await readFile(join(dir, 'baseline.yaml'), 'utf8'));
+  assert.deepEqual(Object.keys(saved.services).sort(), ['api', 'redis', 'web']);
+  await page.getByTestId('learning-curve').waitFor();
+  await screenshot(page, 'baselines-saved');
+
+  await page.getByTestId('baseline-load-path').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await page.getByTestId('baseline-loaded').waitFor();
+
+  await page.keyboard.press('r');
+  await page.getByTestId('capture-path').fill('drift.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('total-events').filter({ hasText: '233' }).waitFor();
+  await page.getByTestId('verdict').filter({ hasText: 'drift' }).waitFor();
+  assert.equal(await page.getByTestId('deviation-count').textContent(), '3');
+  const deviations = page.getByTestId('deviations');
+  for (const item of ['/usr/bin/curl', '/etc/cron.d/persist', 'tcp 10.9.9.9:4444']) await deviations.getByText(item, { exact: true }).waitFor();
+  await page.getByTestId('graph-node-list').locator('li.danger').first().waitFor();
+  await page.getByTestId('process-tree').locator('.tree-row.danger').getByText('curl').waitFor();
+  await page.getByTestId('deviations').scrollIntoViewIfNeeded();
+  await screenshot(page, 'replay-drift-deviations');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('.content').evaluate((el) => { el.scrollTop = 0; });
+  await screenshot(page, 'replay-drift-top');
+
+  // The same capture against its own baseline is clean.
+  await page.getByTestId('capture-path').fill('normal.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('verdict').filter({ hasText: 'clean' }).waitFor();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('review: diff two baselines, reject one entry, generalise another, write the result back', async () => {
+  const { page } = browser;
+  await page.getByTestId('capture-path').fill('drift.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('total-events').filter({ hasText: '233' }).waitFor();
+  await page.keyboard.press('b');
+  await page.getByTestId('baseline-out').fill('drift-baseline.yaml');
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  await page.getByTestId('baseline-saved').waitFor();
+  await page.getByTestId('diff-left').fill('baseline.yaml');
+  await page.getByTestId('diff-right').fill('drift-baseline.yaml');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  const diff = page.getByTestId('baseline-diff');
+  await diff.waitFor();
+  const curl = diff.locator('.diff-row', { hasText: '/usr/bin/curl' }).filter({ hasText: 'executables' });
+  await curl.getByRole('button', { name: 'Reject' }).click();
+  const cron = diff.locator('.diff-row', { hasText: '/etc/cron.d/persist' }).filter({ hasText: 'files.create' });
+  await cron.getByRole('button', { name: 'Generalise' }).click();
+  await cron.getByRole('textbox', { name: 'Pattern' }).fill('/etc/cron.d/*');
+  await screenshot(page, 'baseline-review');
+  await page.getByTestId('diff-write').click();
+  await page.getByText('Wrote drift-baseline.yaml').waitFor();
+  const written = parseBaseline(await readFile(join(dir, 'drift-baseline.yaml'), 'utf8'));
+  const api = written.services.api!;
+  assert.ok(!api.executables.some((e) => e.path === '/usr/bin/curl'), 'rejected entry removed');
+  assert.ok(api.files.create.some((f) => f.path === '/etc/cron.d/*'), 'generalised entry written as a pattern');
+  assert.ok(!api.files.create.some((f) => f.path === '/etc/cron.d/persist'));
+  assert.ok(api.outbound.some((o) => o.peer === '10.9.9.9'), 'accepted entries kept');
+  assert.deepEqual(browser.errors, []);
+});
