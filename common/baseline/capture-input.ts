@@ -10,6 +10,8 @@ export interface CaptureInput {
   events: ImprintEvent[];
   images: Record<string, string>;
   arch?: string;
+  /** The seccomp profile the run's containers ran under, when the capture recorded it. */
+  seccomp?: 'default' | 'unconfined';
   incomplete: string[];
   header?: CaptureHeader;
 }
@@ -42,6 +44,8 @@ export class CaptureCollector {
     const arch = summary.header?.probe?.arch ?? this.probeArch ?? summary.header?.engine?.arch;
     const out: CaptureInput = { events, images, incomplete: summary.incompleteBecause, ...(arch ? { arch: normalizeArch(arch) } : {}) };
     if (summary.header) out.header = summary.header;
+    const seccomp = summary.header?.['seccomp'];
+    if (seccomp === 'default' || seccomp === 'unconfined') out.seccomp = seccomp;
     return out;
   }
 }

@@ -27,6 +27,8 @@ export type Fact = FactBase & (
 export const UNKNOWN_EXE = '?';
 /** The parent of the entrypoint: the probe itself started it. */
 export const ENTRYPOINT_PARENT = '-';
+/** The injected probe (native/, PROTOCOL.md): its own calls before it executes the entrypoint are not the app's. */
+export const PROBE_EXE = '/.imprint/probe';
 
 /** Follows processes through fork and exec so each fact can name the executable that caused it. */
 class ProcessTable {
@@ -44,11 +46,14 @@ class ProcessTable {
     const parent = this.exe.get(`${ev.container}\0${ev.pid}`);
     if (parent !== undefined) this.exe.set(`${ev.container}\0${ev.child}`, parent);
   }
-  exec(ev: EventOf<'exec'>, path: string): string {
+  /** Records an exec; returns the program that ran it and the path it now runs. */
+  exec(ev: EventOf<'exec'>, path: string): { parent: string; path: string } {
     const id = `${ev.container}\0${ev.pid}`;
     const parent = this.exe.get(id) ?? ENTRYPOINT_PARENT;
-    this.exe.set(id, path);
-    return parent;
+    // A program re-executing itself (busybox applets do) runs the same file it already was.
+    const resolved = path === '/proc/self/exe' && parent !== ENTRYPOINT_PARENT && parent !== UNKNOWN_EXE ? parent : path;
+    this.exe.set(id, resolved);
+    return { parent, path: resolved };
   }
   rememberListen(ev: ImprintEvent & { fd: number }, port: number): void {
     this.listenFd.set(`${ev.container}\0${ev.fd}`, port);
@@ -84,9 +89,10 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
   const table = new ProcessTable();
   for (const ev of events) {
     const service = ev.service.slice(0, 256);
-    const file = (category: FileAccess, raw: string | undefined) => {
+    const file = (category: FileAccess, raw: string | undefined, directory = false) => {
       if (!raw) return;
-      const path = normalizePath(raw);
+      // Directories keep a trailing slash, as AppArmor spells them, so a reader can tell them from files.
+      const path = normalizePath(raw) + (directory && raw !== '/' ? '/' : '');
       emit({ category, service, key: path, path, exe: table.exeOf(ev), event: ev });
     };
     switch (ev.kind) {
@@ -94,8 +100,7 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
       case 'exec': {
         // A failed exec is a PATH search miss (sh tries each directory): not a program that ran.
         if (ev.result !== 0) break;
-        const path = normalizePath(ev.path);
-        const parent = table.exec(ev, path);
+        const { parent, path } = table.exec(ev, normalizePath(ev.path));
         emit({ category: 'executable', service, key: path, path, parent, argv: argvPattern(ev.argv, ev.argc), exe: parent, event: ev });
         break;
       }
@@ -104,12 +109,14 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
         if (a.includes('create') || a.includes('exclusive')) file('create', ev.path);
         else if (a.includes('write') || a.includes('append') || a.includes('truncate')) file('write', ev.path);
         // Failed reads are library and config search misses: noise for a reviewer, never drift.
-        else if (ev.result >= 0) file('read', a.includes('directory') && !ev.path.endsWith('/') ? ev.path + '/' : ev.path);
+        else if (ev.result >= 0) file('read', ev.path, a.includes('directory'));
         break;
       }
-      case 'unlink': case 'rmdir': file('delete', ev.path); break;
+      case 'unlink': file('delete', ev.path); break;
+      case 'rmdir': file('delete', ev.path, true); break;
       case 'rename': file('delete', ev.path); file('create', ev.path2); break;
-      case 'mkdir': case 'mknod': file('create', ev.path); break;
+      case 'mkdir': file('create', ev.path, true); break;
+      case 'mknod': file('create', ev.path); break;
       case 'link': case 'symlink': file('create', ev.path2 ?? ev.path); break;
       case 'chmod': case 'chown': case 'truncate': file('write', ev.path); break;
       case 'mount': case 'umount': file('write', ev.path2 ?? ev.path); break;
@@ -148,7 +155,9 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
       }
       case 'syscall': {
         const name = ev.syscall.slice(0, 64);
-        emit({ category: 'syscall', service, key: name, name, exe: normalizePath(ev.exe), event: ev });
+        const exe = normalizePath(ev.exe);
+        if (exe === PROBE_EXE) break;
+        emit({ category: 'syscall', service, key: name, name, exe: exe === '/proc/self/exe' ? table.exeOf(ev) : exe, event: ev });
         break;
       }
       case 'risky': {

@@ -4,7 +4,10 @@
  */
 import { Command } from 'commander';
 import { IMPRINT_VERSION } from '../engine/version.js';
+import { registerBaseline } from './commands/baseline.js';
+import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
 import { registerShow } from './commands/show.js';
 import { registerUp } from './commands/up.js';
@@ -14,6 +17,9 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerUp,
   registerShow,
   registerDoctor,
+  registerBaseline,
+  registerCheck,
+  registerExport,
 ];
 
 const program = new Command()

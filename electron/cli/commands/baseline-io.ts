@@ -1,0 +1,77 @@
+/**
+ * File I/O shared by `imprint baseline`, `check` and `export`: reading captures (streamed) and baselines,
+ * writing atomically, and finding the published schema to reference from a written baseline.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import writeFileAtomic from 'write-file-atomic';
+import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
+import { BASELINE_SCHEMA_FILE, parseBaseline } from '../../../common/baseline/file.js';
+import type { Baseline } from '../../../common/baseline/schema.js';
+import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
+
+/** A failure the user can fix: printed as one line, exit code 2. */
+export class CliError extends Error {}
+
+export async function readCaptureFile(path: string): Promise<CaptureInput> {
+  if (!existsSync(path)) throw new CliError(`capture ${path} does not exist`);
+  const collector = new CaptureCollector();
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) collector.push(chunk as string);
+  } catch (err) {
+    throw new CliError(`cannot read capture ${path}: ${(err as Error).message}`);
+  }
+  const input = collector.finish();
+  if (!input.header) throw new CliError(`${path} is not an Imprint capture (no valid header line)`);
+  return input;
+}
+
+export async function readBaselineFile(path: string): Promise<{ baseline: Baseline; text: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read baseline ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return { baseline: parseBaseline(text), text };
+  } catch (err) {
+    throw new CliError(`${path}: ${(err as Error).message}`);
+  }
+}
+
+/** temp file, fsync, rename: a reader never sees half a baseline or policy. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text, { encoding: 'utf8' });
+  } catch (err) {
+    throw new CliError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * How a written baseline names its schema: a relative path when the file lives in the project that holds
+ * Imprint (its own repository, or a project with Imprint under node_modules), so editors resolve it offline;
+ * otherwise the schema's published id. Either way the same output place gives the same bytes.
+ */
+export function schemaRefFor(outFile: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, BASELINE_SCHEMA_FILE);
+    if (existsSync(candidate)) {
+      const inside = (from: string, to: string) => !relative(from, to).startsWith('..');
+      const project = dir.includes(`${sep}node_modules${sep}`) ? dir.slice(0, dir.lastIndexOf(`${sep}node_modules${sep}`)) : dir;
+      if (inside(project, outFile)) return relative(dirname(outFile), candidate).split(sep).join('/');
+      break;
+    }
+    dir = dirname(dir);
+  }
+  return BASELINE_SCHEMA_ID;
+}
+
+/** Path as a SARIF artifact URI: relative to the working directory, forward slashes. */
+export function artifactUri(path: string): string {
+  return relative(process.cwd(), path).split(sep).join('/') || path;
+}

@@ -1,0 +1,64 @@
+/**
+ * `imprint baseline CAPTURE... -o FILE [--seccomp-profile default|unconfined] [--merge FILE]`: learns the
+ * baseline of one or more captured runs and writes it atomically. Refuses incomplete captures unless told
+ * otherwise: a baseline learned from partial evidence would make later complete runs look like drift.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { stringifyBaseline } from '../../../common/baseline/file.js';
+import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
+import { mergeBaselines } from '../../../common/baseline/merge.js';
+import { CliError, readBaselineFile, readCaptureFile, schemaRefFor, writeAtomically } from './baseline-io.js';
+
+interface BaselineFlags { output: string; seccompProfile?: string; merge?: string; allowIncomplete?: boolean }
+
+export function registerBaseline(program: Command): void {
+  program
+    .command('baseline')
+    .description('learn a baseline (YAML) from one or more captures; commit it and check later runs against it')
+    .argument('<captures...>', 'capture files of learning runs (imprint run/up --capture)')
+    .requiredOption('-o, --output <file>', 'baseline file to write (atomically)')
+    .option('--seccomp-profile <profile>', 'profile the learning runs ran under: default or unconfined (default: what the captures recorded)')
+    .option('--merge <baseline>', 'merge the captures into this existing baseline')
+    .option('--allow-incomplete', 'learn from captures that lost events or ended early')
+    .action(async (captures: string[], flags: BaselineFlags) => {
+      try {
+        await learnCommand(captures, flags);
+      } catch (err) {
+        console.error(`imprint baseline: ${(err as Error).message}`);
+        process.exitCode = 2;
+      }
+    });
+}
+
+async function learnCommand(captures: string[], flags: BaselineFlags): Promise<void> {
+  if (flags.seccompProfile !== undefined && flags.seccompProfile !== 'default' && flags.seccompProfile !== 'unconfined') {
+    throw new CliError(`--seccomp-profile is default or unconfined, not ${flags.seccompProfile}`);
+  }
+  const runs: LearningRun[] = [];
+  const profiles = new Set<string>();
+  for (const path of captures) {
+    const input = await readCaptureFile(path);
+    if (input.incomplete.length && !flags.allowIncomplete) {
+      throw new CliError(`${path} is incomplete (${input.incomplete.join('; ')}); learning from it would miss behaviour. Record it again, or pass --allow-incomplete`);
+    }
+    for (const why of input.incomplete) console.error(`imprint baseline: warning: ${path}: ${why}`);
+    profiles.add(input.seccomp ?? 'default');
+    runs.push({ events: input.events, images: input.images, ...(input.arch ? { arch: input.arch } : {}) });
+  }
+  // Calls the default profile denies are invisible under it: one such run makes the learned set partial.
+  const seccomp = (flags.seccompProfile ?? (profiles.has('default') ? 'default' : 'unconfined')) as 'default' | 'unconfined';
+  if (seccomp === 'default') {
+    console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record learning runs with seccomp unconfined');
+  }
+  let baseline = learnBaseline(runs, { seccomp });
+  if (flags.merge) baseline = mergeBaselines((await readBaselineFile(flags.merge)).baseline, baseline);
+  const out = resolve(flags.output);
+  await writeAtomically(out, stringifyBaseline(baseline, schemaRefFor(out)));
+  const services = Object.entries(baseline.services);
+  console.log(`wrote ${flags.output}: ${services.length} service(s) from ${baseline.learned.runs} run(s)`);
+  for (const [name, s] of services) {
+    const items = s.executables.length + Object.values(s.files).reduce((n, l) => n + l.length, 0) + s.listen.length + s.outbound.length + s.inbound.length + s.dns.length + s.uids.length + s.syscalls.length;
+    console.log(`  ${name}: ${s.executables.length} executable(s), ${items} item(s), ${s.syscalls.length} syscall(s) beyond the always-allowed list`);
+  }
+}

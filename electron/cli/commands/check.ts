@@ -1,0 +1,136 @@
+/**
+ * `imprint check (CAPTURE | --image IMAGE [-- CMD...] | --compose FILE) --baseline FILE
+ *  [--format text|json|sarif|junit] [-o FILE]` plus the run options of `run` and `up`.
+ * Exit codes (docs/baseline.md): 0 clean, 1 drift, 2 error, 3 inconclusive (the capture is incomplete, so
+ * CI never passes on evidence it does not have). A live check runs under the seccomp profile the baseline
+ * was learned under, so both see the same calls.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { RunConfig } from '../../../common/api.js';
+import { describeProblem } from '../../../common/capture.js';
+import type { ImprintEvent } from '../../../common/events.js';
+import { checkDrift, type CheckResult } from '../../../common/baseline/check.js';
+import { serviceLines } from '../../../common/baseline/file.js';
+import { jsonReport } from '../../../common/baseline/report/json.js';
+import { junitReport } from '../../../common/baseline/report/junit.js';
+import { sarifReport } from '../../../common/baseline/report/sarif.js';
+import { textReport } from '../../../common/baseline/report/text.js';
+import type { Baseline } from '../../../common/baseline/schema.js';
+import { startCompose, startRun, type RunResult, type RunSession, type SessionOptions } from '../../engine/index.js';
+import { IMPRINT_VERSION } from '../../engine/version.js';
+import { collect, envEntry, labels, seconds } from '../options.js';
+import { artifactUri, CliError, readBaselineFile, readCaptureFile, writeAtomically } from './baseline-io.js';
+
+export const EXIT = { clean: 0, drift: 1, error: 2, inconclusive: 3 } as const;
+const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface CheckFlags {
+  baseline: string; format: string; output?: string;
+  image?: string; compose?: string;
+  duration?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
+  capture?: string; label?: string[]; probe?: string;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('check a capture, or a fresh run of an image or compose file, against a baseline (exit 0 clean, 1 drift, 2 error, 3 inconclusive)')
+    .argument('[args...]', 'a capture file; or, with --image, the command to run after --')
+    .requiredOption('--baseline <file>', 'baseline file (imprint baseline -o)')
+    .option('--format <format>', `report format: ${FORMATS.join(', ')}`, 'text')
+    .option('-o, --output <file>', 'write the report here (atomically) instead of stdout')
+    .option('--image <image>', 'run this image under the probe and check the run')
+    .option('--compose <file>', 'run this compose file under the probe and check the run')
+    .option('--duration <seconds>', 'stop the run after this long', seconds)
+    .option('--until <service>', 'compose: stop when this service exits')
+    .option('-e, --env <KEY=VALUE>', 'environment for --image (repeatable)', envEntry)
+    .option('-p, --publish <HOST:CONTAINER>', 'port mapping for --image (repeatable)', collect)
+    .option('--network <name>', 'network for --image')
+    .option('--name <name>', 'container (and service) name for --image')
+    .option('--capture <file>', 'also keep the checked run as a capture file')
+    .option('--label <key=value>', 'extra label on every container and network the run creates (repeatable)', collect)
+    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
+    .action(async (args: string[], flags: CheckFlags) => {
+      process.exitCode = await checkCommand(args, flags).catch((err: unknown) => {
+        console.error(`imprint check: ${(err as Error).message}`);
+        return EXIT.error;
+      });
+    });
+}
+
+interface Evidence { events: ImprintEvent[]; incomplete: string[] }
+
+async function checkCommand(args: string[], flags: CheckFlags): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(flags.format)) throw new CliError(`--format is one of ${FORMATS.join(', ')}, not ${flags.format}`);
+  const sources = [args.length > 0 && !flags.image, !!flags.image, !!flags.compose].filter(Boolean).length;
+  if (sources !== 1) throw new CliError('give exactly one of: a capture file, --image IMAGE, --compose FILE');
+  const { baseline, text } = await readBaselineFile(flags.baseline);
+
+  let evidence: Evidence;
+  if (flags.image || flags.compose) evidence = await liveRun(args, flags, baseline);
+  else {
+    if (args.length > 1) throw new CliError(`one capture at a time (got ${args.length}); use --image IMAGE -- CMD... to run a command`);
+    const input = await readCaptureFile(args[0]!);
+    evidence = { events: input.events, incomplete: input.incomplete };
+  }
+  const result = checkDrift(baseline, evidence);
+  const report = render(result, flags.format as Format, flags.baseline, text);
+  if (flags.output) await writeAtomically(flags.output, report);
+  else process.stdout.write(report);
+  return EXIT[result.verdict];
+}
+
+function render(r: CheckResult, format: Format, baselineFile: string, baselineText: string): string {
+  switch (format) {
+    case 'text': return textReport(r, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, baselineFile });
+    case 'json': return jsonReport(r, baselineFile);
+    case 'junit': return junitReport(r);
+    case 'sarif': return JSON.stringify(sarifReport(r, {
+      baselineUri: artifactUri(resolve(baselineFile)), serviceLines: serviceLines(baselineText), toolVersion: IMPRINT_VERSION,
+    }), null, 2) + '\n';
+  }
+}
+
+/** Runs the image or compose file under the probe, collecting its events, and reports what made it incomplete. */
+async function liveRun(args: string[], flags: CheckFlags, baseline: Baseline): Promise<Evidence> {
+  const duration = flags.duration;
+  const events: ImprintEvent[] = [];
+  const extraLabels = labels(flags.label);
+  const opts: SessionOptions = {
+    onEvents: (batch) => { for (const e of batch) events.push(e); },
+    onMessage: (m) => { if (m.level !== 'info') console.error(`imprint check: ${m.level}: ${m.service ? `${m.service}: ` : ''}${m.text}`); },
+    seccompUnconfined: baseline.learned.seccomp === 'unconfined',
+    ...(Object.keys(extraLabels).length ? { labels: extraLabels } : {}),
+    ...(flags.probe ? { probePath: flags.probe } : {}),
+    ...(flags.capture ? { capture: flags.capture } : {}),
+  };
+  let session: RunSession;
+  if (flags.image) {
+    const config: RunConfig = { image: flags.image };
+    if (args.length) config.command = args;
+    if (flags.env?.length) config.env = flags.env;
+    if (flags.publish?.length) config.ports = flags.publish;
+    if (flags.network) config.network = flags.network;
+    if (flags.name) config.name = flags.name;
+    if (duration) config.duration = duration;
+    session = await startRun(config, opts);
+  } else {
+    session = await startCompose({ file: flags.compose!, ...(flags.until ? { until: flags.until } : {}), ...(duration ? { duration } : {}) }, opts);
+  }
+  const stop = () => { void session.stop(); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let result: RunResult;
+  try {
+    result = await session.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  const incomplete = result.problems.map(describeProblem);
+  if (result.error) incomplete.push(`the run failed: ${result.error}`);
+  if (!result.complete && incomplete.length === 0) incomplete.push('the engine reported the run incomplete');
+  return { events, incomplete: [...new Set(incomplete)] };
+}
