@@ -18,7 +18,7 @@
 #define ARG_BOUND 1024
 #define ARGC_COUNT_MAX 1000000
 
-static void read_ids(pid_t tid, int64_t *uid, int64_t *gid)
+static void read_ids_proc(pid_t tid, int64_t *uid, int64_t *gid)
 {
 	char path[64], line[256];
 	FILE *f;
@@ -39,6 +39,19 @@ static void read_ids(pid_t tid, int64_t *uid, int64_t *gid)
 		}
 	}
 	fclose(f);
+}
+
+/* The real uid/gid, read from /proc only after a set*id call may have changed them. */
+static void read_ids(struct thread *t, int64_t *uid, int64_t *gid)
+{
+	struct process *p = t->proc;
+
+	if (!p->ids_known) {
+		read_ids_proc(t->tid, &p->uid, &p->gid);
+		p->ids_known = p->uid >= 0;
+	}
+	*uid = p->uid;
+	*gid = p->gid;
 }
 
 /* ARGV entries (at most ARGV_MAX, each bounded) and the full count, read pointer by pointer. */
@@ -101,7 +114,7 @@ bool exec_entry(struct thread *t)
 	add_argv(t, f, at ? a[2] : a[1]);
 	cwd_of(t, cwd);
 	frame_str(f, A_CWD, cwd);
-	read_ids(t->tid, &uid, &gid);
+	read_ids(t, &uid, &gid);
 	frame_int(f, A_UID, uid);
 	frame_int(f, A_GID, gid);
 
@@ -132,11 +145,15 @@ void exec_event(struct thread *t, pid_t former)
 	t->proc->dns_fd = -1;
 	if (t->stash)
 		set_str(&t->proc->exe, t->stash);
+	/* Success is certain now: report it here and skip the exit stop (one stop less per exec). */
+	if (t->call.has_frame && t->call.decoder == D_EXEC)
+		call_commit(t, 0);
+	t->call.want_exit = false;
 }
 
 void exec_exit(struct thread *t, int64_t rval)
 {
-	call_commit(t, rval);
+	call_commit(t, rval); /* only failed execs get here */
 }
 
 void fork_event(struct thread *t, int event)
@@ -149,7 +166,8 @@ void fork_event(struct thread *t, int event)
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) < 0 || child == 0)
 		return;
-	if (arch_clone_regs(t->tid, &nr, &flags) == 0 && nr == __NR_clone3) {
+	/* Only clone events need the flags (thread or process); fork/vfork events are processes. */
+	if (event == PTRACE_EVENT_CLONE && arch_clone_regs(t->tid, &nr, &flags) == 0 && nr == __NR_clone3) {
 		uint64_t a0 = flags;
 
 		if (mem_read(t, a0, &flags, sizeof(flags)) != sizeof(flags))
@@ -159,22 +177,20 @@ void fork_event(struct thread *t, int event)
 
 	if (is_thread)
 		kind = "thread";
-	c = thread_find((pid_t)child);
-	if (!c)
-		c = thread_get((pid_t)child, is_thread ? t->proc->tgid : (pid_t)child);
-	c->known_parent = true;
-	if (c->proc != t->proc) {
-		if (!c->proc->exe && t->proc->exe)
-			set_str(&c->proc->exe, t->proc->exe);
-		if (!c->proc->cwd && t->proc->cwd)
-			set_str(&c->proc->cwd, t->proc->cwd);
+	c = thread_get((pid_t)child, is_thread ? t->proc->tgid : (pid_t)child);
+	if (!c->known_parent) {
+		/* it may have stopped before this event and been filed under its own id */
+		thread_rehome(c, is_thread ? t->proc->tgid : (pid_t)child);
+		if (!is_thread)
+			process_inherit(c->proc, t->proc);
+		c->known_parent = true;
 	}
 
 	struct frame *f = event_frame(F_FORK, t->proc->tgid, t->tid);
 
 	frame_int(f, A_CHILD, (int64_t)child);
 	frame_str(f, A_CLONE, kind);
-	frame_str(f, A_SYSCALL, nr >= 0 ? syscall_name(nr) : kind);
+	frame_str(f, A_SYSCALL, nr >= 0 ? syscall_name(nr) : event == PTRACE_EVENT_CLONE ? "clone" : kind);
 	frame_commit(f);
 }
 
@@ -261,8 +277,10 @@ bool chdir_entry(struct thread *t)
 void chdir_exit(struct thread *t, int64_t rval)
 {
 	/* Remembered for when /proc/PID/cwd is refused (after a uid change). */
-	if (rval == 0 && t->stash)
+	if (rval == 0) {
 		set_str(&t->proc->cwd, t->stash);
+		t->proc->cwd_stale = true;
+	}
 }
 
 void seen_report(struct thread *t)

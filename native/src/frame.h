@@ -45,8 +45,14 @@ void frame_bytes(struct frame *f, enum attr_key key, const void *data, size_t le
 void frame_str(struct frame *f, enum attr_key key, const char *s);
 /* Assigns the next sequence number and queues the frame for fd 1. Thread-safe. */
 void frame_commit(struct frame *f);
-/* Writes everything queued. Call before blocking; writes block when the reader is slow. */
+/* Writes everything queued; the write blocks while the reader is slow (back-pressure). */
 void out_flush(void);
+/* Frames wait at most this long in the buffer: the log thread flushes them (see frame.c). */
+#define FLUSH_DELAY_MS 5
+/* The eventfd that tells the flushing thread the buffer went from empty to not empty. */
+int out_wake_fd(void);
+/* Monotonic time of the oldest unflushed frame, 0 when the buffer is empty. */
+uint64_t out_pending_since(void);
 uint64_t frames_written(void);
 uint64_t monotonic_ns(void);
 

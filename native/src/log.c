@@ -3,6 +3,8 @@
  * a LOG frame, so nothing the app prints can be mistaken for a frame. Lines are bounded (16 KiB: a longer
  * line is sent in PARTIAL pieces), and a partial line waiting ~100 ms is flushed as PARTIAL. Pipes do not
  * say who wrote, so LOG frames carry pid 0 ("unknown writer").
+ * The same thread keeps the output flush timer (frame.c): it wakes when the buffer stops being empty
+ * and writes it out FLUSH_DELAY_MS later.
  */
 #include "log.h"
 
@@ -117,10 +119,18 @@ static void drain(void)
 
 static void *relay(void *arg)
 {
+	int wake = out_wake_fd();
+
 	for (;;) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[4];
 		int timeout = -1;
-		uint64_t now = monotonic_ns();
+		uint64_t now = monotonic_ns(), pending = out_pending_since();
+
+		if (pending) {
+			int64_t left = (int64_t)(pending + FLUSH_DELAY_MS * 1000000ull - now);
+
+			timeout = left > 0 ? (int)((left + 999999) / 1000000) : 0;
+		}
 
 		for (int i = 0; i < 2; i++) {
 			pfd[i].fd = streams[i].fd; /* -1 after end of file: poll ignores it */
@@ -136,10 +146,17 @@ static void *relay(void *arg)
 		}
 		pfd[2].fd = stop_pipe[0];
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+		pfd[3].fd = wake;
+		pfd[3].events = POLLIN;
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[2].revents)
 			break;
+		if (pfd[3].revents) {
+			uint64_t count;
+
+			(void)!read(wake, &count, sizeof(count));
+		}
 		for (int i = 0; i < 2; i++) {
 			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) {
 				if (!pump(&streams[i])) {
@@ -153,7 +170,9 @@ static void *relay(void *arg)
 		for (int i = 0; i < 2; i++)
 			if (streams[i].since && now - streams[i].since >= PARTIAL_WAIT_MS * 1000000ull)
 				flush_partial(&streams[i]);
-		out_flush();
+		pending = out_pending_since();
+		if (pending && now >= pending + FLUSH_DELAY_MS * 1000000ull)
+			out_flush();
 	}
 	drain();
 	return arg;

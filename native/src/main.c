@@ -59,7 +59,7 @@ static void set_forwarded_blocked(bool block)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: probe [--no-seccomp] [--version] -- CMD ARGS...\n");
+	fprintf(stderr, "usage: probe [--no-seccomp] [--version] [--list-hot] -- CMD ARGS...\n");
 	exit(2);
 }
 
@@ -205,6 +205,13 @@ int main(int argc, char **argv)
 			break;
 		} else if (strcmp(argv[i], "--no-seccomp") == 0) {
 			no_seccomp = true;
+		} else if (strcmp(argv[i], "--list-hot") == 0) {
+			/* the always-allowed syscalls, one name a line (exports and benchmarks use it) */
+			for (int nr = 0; nr < SYSCALL_MAX; nr++)
+				if (sysent[nr].flags & (SC_HOT | SC_HOT_NULL_ARG4))
+					printf("%s%s\n", syscall_name(nr),
+					       (sysent[nr].flags & SC_HOT_NULL_ARG4) ? " (when dest_addr is NULL)" : "");
+			return 0;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("imprint-probe %s (%s, protocol 1)\n", PROBE_VERSION, ARCH_NAME);
 			return 0;
@@ -277,9 +284,14 @@ int main(int argc, char **argv)
 		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 		t->expect_sigstop = true;
+		t->known_parent = true;
+		t->proc->uid = getuid();
+		t->proc->gid = getgid();
+		t->proc->ids_known = true;
 		self[n > 0 ? n : 0] = 0;
 		set_str(&t->proc->exe, self);
 	}
+	out_wake_fd(); /* before any thread commits frames */
 	if (log_start(out[0], err[0]) < 0)
 		send_notice("decode-failed", "the output relay could not start: app output is lost");
 

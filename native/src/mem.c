@@ -73,34 +73,15 @@ static ssize_t mem_read_raw(struct thread *t, uint64_t addr, void *buf, size_t l
 	if (addr == 0)
 		return -1;
 	if (!t->proc->vm_readv_refused) {
-		size_t done = 0;
+		/* One call: a read that runs into an unmapped page returns the part before it. */
+		struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+		ssize_t n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
 
-		/* Page by page, so a buffer that ends at an unmapped page still yields its first part. */
-		while (done < len) {
-			size_t chunk = PAGE - ((addr + done) % PAGE);
-			struct iovec local, remote;
-			ssize_t n;
-
-			if (chunk > len - done)
-				chunk = len - done;
-			local.iov_base = (uint8_t *)buf + done;
-			local.iov_len = chunk;
-			remote.iov_base = (void *)(uintptr_t)(addr + done);
-			remote.iov_len = chunk;
-			n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
-			if (n <= 0) {
-				if (n < 0 && (errno == EPERM || errno == ENOSYS || errno == EACCES) && done == 0) {
-					t->proc->vm_readv_refused = true;
-					break;
-				}
-				return done ? (ssize_t)done : -1;
-			}
-			done += (size_t)n;
-			if ((size_t)n < chunk)
-				return (ssize_t)done;
-		}
-		if (!t->proc->vm_readv_refused)
-			return (ssize_t)done;
+		if (n > 0)
+			return n;
+		if (!(n < 0 && (errno == EPERM || errno == ENOSYS || errno == EACCES)))
+			return -1;
+		t->proc->vm_readv_refused = true;
 	}
 	return peek_read(t->tid, addr, buf, len);
 }
@@ -114,7 +95,8 @@ ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bo
 	if (addr == 0)
 		return -1;
 	while (done < size - 1) {
-		size_t chunk = PAGE - ((addr + done) % PAGE);
+		/* short strings are the rule: read a little first, then the rest of the bound */
+		size_t chunk = done == 0 ? 256 - (addr % 256) : size - 1 - done;
 		ssize_t n;
 		char *nul;
 
@@ -151,15 +133,22 @@ static ssize_t read_link(const char *proc_path, char *out, size_t size)
 
 void cwd_of(struct thread *t, char *out)
 {
+	struct process *p = t->proc;
 	char link[64];
 
-	snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
-	if (read_link(link, out, PATH_BOUND + 1) > 0) {
-		if (!t->proc->cwd || strcmp(t->proc->cwd, out) != 0)
-			set_str(&t->proc->cwd, out);
+	/* The cache is exact until chdir/fchdir (both stop) marks it stale. */
+	if (p->cwd && !p->cwd_stale) {
+		snprintf(out, PATH_BOUND + 1, "%s", p->cwd);
 		return;
 	}
-	snprintf(out, PATH_BOUND + 1, "%s", t->proc->cwd ? t->proc->cwd : "");
+	snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
+	if (read_link(link, out, PATH_BOUND + 1) > 0) {
+		set_str(&p->cwd, out);
+		p->cwd_stale = false;
+		return;
+	}
+	/* refused (not dumpable): the path chdir was given, resolved lexically */
+	snprintf(out, PATH_BOUND + 1, "%s", p->cwd ? p->cwd : "");
 }
 
 void fd_path(struct thread *t, int fd, char *out)

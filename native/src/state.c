@@ -9,6 +9,20 @@
 #define BUCKETS 4096
 
 static struct thread *threads[BUCKETS];
+/* Frames of dead threads, kept for new ones: a 64 KiB malloc is an mmap+munmap pair per process. */
+#define SPARE_FRAMES 64
+static struct frame *spare[SPARE_FRAMES];
+static int nspare;
+
+static void frame_release(struct frame *f)
+{
+	if (!f)
+		return;
+	if (nspare < SPARE_FRAMES)
+		spare[nspare++] = f;
+	else
+		free(f);
+}
 static struct process *processes[BUCKETS];
 
 static unsigned slot(pid_t id) { return (unsigned)id % BUCKETS; }
@@ -102,9 +116,30 @@ void thread_drop(struct thread *t)
 		}
 	}
 	process_put(t->proc);
-	free(t->frame);
+	frame_release(t->frame);
 	free(t->stash);
 	free(t);
+}
+
+void thread_rehome(struct thread *t, pid_t tgid)
+{
+	struct process *old = t->proc;
+
+	if (old->tgid == tgid)
+		return;
+	t->proc = process_get(tgid);
+	t->proc->threads++;
+	process_put(old);
+}
+
+void process_inherit(struct process *child, const struct process *parent)
+{
+	set_str(&child->exe, parent->exe);
+	set_str(&child->cwd, parent->cwd);
+	child->cwd_stale = parent->cwd_stale;
+	child->ids_known = parent->ids_known;
+	child->uid = parent->uid;
+	child->gid = parent->gid;
 }
 
 void thread_take_over(struct thread *to, struct thread *from)
@@ -123,7 +158,7 @@ void thread_take_over(struct thread *to, struct thread *from)
 struct frame *thread_frame(struct thread *t)
 {
 	if (!t->frame)
-		t->frame = xcalloc(1, sizeof(*t->frame));
+		t->frame = nspare ? spare[--nspare] : xcalloc(1, sizeof(*t->frame));
 	return t->frame;
 }
 

@@ -12,7 +12,10 @@ struct process {
 	pid_t tgid;
 	int threads;
 	char *exe;              /* path of the last successful exec (heap) */
-	char *cwd;              /* last cwd we could read: used when /proc/PID/cwd is refused */
+	char *cwd;              /* cached cwd: exact until a chdir/fchdir marks it stale */
+	bool cwd_stale;
+	bool ids_known;         /* uid/gid below are current (cleared by any set*id call) */
+	int64_t uid, gid;       /* real uid and gid */
 	bool vm_readv_refused;  /* process_vm_readv failed (uid change): use PTRACE_PEEKDATA */
 	/* DNS stepping: all threads take every syscall stop until the exchange is over. */
 	bool stepping;
@@ -53,6 +56,10 @@ struct thread *thread_find(pid_t tid);
 /* Finds or creates; a new thread joins process `tgid` (created when needed). */
 struct thread *thread_get(pid_t tid, pid_t tgid);
 void thread_drop(struct thread *t);
+/* Moves a thread first seen before its creator's fork event into the right process. */
+void thread_rehome(struct thread *t, pid_t tgid);
+/* A new process starts with its parent's cwd, ids and executable. */
+void process_inherit(struct process *child, const struct process *parent);
 /* Moves `from`'s in-flight call to `to` and forgets `from` (exec from a non-leader thread). */
 void thread_take_over(struct thread *to, struct thread *from);
 struct frame *thread_frame(struct thread *t);

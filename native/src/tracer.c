@@ -7,7 +7,7 @@
  *   event stop       a new child's first stop, an interrupt, or a group-stop (PTRACE_LISTEN)
  *   signal stop      a signal for the tracee: delivered as is
  *   exit             a thread or process ended: report, forget, and notice the app's own end
- * Output is flushed only before the loop would block, so bursts of events cost few writes.
+ * Output is buffered and flushed by size or by a short timer (frame.c), so bursts cost few writes.
  */
 #include "tracer.h"
 
@@ -132,6 +132,11 @@ static void on_exit_stop(struct thread *t, int64_t rval)
 	case D_SOCKET: case D_CONNECT: case D_BIND: case D_LISTEN: case D_ACCEPT: net_exit(t, rval); break;
 	case D_RISKY: case D_IO_URING: risky_exit(t, rval); break;
 	case D_CHDIR: chdir_exit(t, rval); break;
+	case D_SETID:
+		if (rval == 0)
+			t->proc->ids_known = false;
+		call_commit(t, rval);
+		break;
 	default: call_commit(t, rval); break;
 	}
 	t->call.has_frame = false;
@@ -179,23 +184,6 @@ static void on_syscall_stop(struct thread *t, bool seccomp)
 	resume(t, 0);
 }
 
-static pid_t tgid_of(pid_t tid)
-{
-	char path[64], buf[512];
-	FILE *f;
-	pid_t tgid = tid;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return tid;
-	while (fgets(buf, sizeof(buf), f))
-		if (sscanf(buf, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
 static void on_death(pid_t tid, struct thread *t, int status)
 {
 	if (t) {
@@ -223,7 +211,7 @@ static void on_stop(pid_t tid, int status)
 	unsigned long msg = 0;
 
 	if (!t)
-		t = thread_get(tid, tgid_of(tid)); /* a child that stopped before its parent's fork event */
+		t = thread_get(tid, tid); /* stopped before its creator's fork event: filed there later */
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_stop(t, false);
 		return;
@@ -267,12 +255,9 @@ int tracer_run(void)
 
 	while (!app_done) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		/* No flush here: frame.c's timer sends what is buffered within FLUSH_DELAY_MS. */
+		pid_t tid = waitpid(-1, &status, __WALL);
 
-		if (tid == 0) {
-			out_flush();
-			tid = waitpid(-1, &status, __WALL);
-		}
 		if (forwarded_signal && forwarded_signal != last_notice) {
 			last_notice = forwarded_signal;
 			send_notice("signal-forwarded", "%s", strsignal(last_notice));
