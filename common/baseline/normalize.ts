@@ -73,7 +73,7 @@ export function argvPattern(argv: readonly string[], argc: number): string {
   const words = argv.slice(0, 16).map((w) => {
     if (w.startsWith('/')) return normalizePath(w);
     if (/^-?\d+(\.\d+)?$/.test(w) || HEX_ID.test(w) || UUID.test(w)) return '*';
-    return w.slice(0, 200);
+    return w.length > 200 ? `${w.slice(0, 200)}…` : w;
   });
   let out = words.map(quoteWord).join(' ');
   if (argc > words.length) out += ' …';

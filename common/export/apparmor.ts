@@ -16,10 +16,23 @@ export function apparmorPath(path: string): string | undefined {
 
 const LIBRARY = /\.so(\.\d+)*$|^\/(usr\/)?lib(64|32|x32)?\//;
 
+/**
+ * AppArmor sees /proc/self as the pid it resolves to: a rule for /proc/self/stat would never match.
+ * Such paths become owner rules on /proc/<any pid>/... (the process's own entries, as docker-default words it).
+ */
+function procRule(path: string): { path: string; owner: boolean } {
+  const m = /^\/proc\/(self|\*)(\/.*)?$/.exec(path) ?? /^\/proc\/thread-self(\/.*)?$/.exec(path);
+  if (!m) return { path, owner: false };
+  if (path.startsWith('/proc/thread-self')) return { path: `/proc/*/task/*${m[1] ?? '/'}`, owner: true };
+  return { path: `/proc/*${m[2] ?? '/'}`, owner: true };
+}
+
 function fileRules(svc: ServiceBaseline): string[] {
   const perms = new Map<string, Set<string>>();
-  const add = (path: string, p: string) => {
-    const q = apparmorPath(path);
+  const add = (raw: string, p: string) => {
+    const { path, owner } = procRule(raw);
+    const quoted = apparmorPath(path);
+    const q = quoted && owner ? `owner ${quoted}` : quoted;
     if (!q) return;
     let s = perms.get(q);
     if (!s) perms.set(q, (s = new Set()));
@@ -29,8 +42,11 @@ function fileRules(svc: ServiceBaseline): string[] {
   for (const f of svc.files.read) add(f.path, LIBRARY.test(f.path) ? 'mr' : 'r');
   // AppArmor asks for w to create, write, truncate and delete.
   for (const f of [...svc.files.write, ...svc.files.create, ...svc.files.delete]) add(f.path, 'w');
+  // Connecting to a path-named unix socket needs write access to the socket file.
+  for (const p of [...svc.outbound, ...svc.inbound]) if (p.kind === 'unix' && p.peer.startsWith('/')) add(p.peer, 'rw');
   const order = 'mrwix';
-  return [...perms.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const key = (rule: string) => rule.replace(/^owner /, '');
+  return [...perms.entries()].sort(([a], [b]) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
     .map(([path, s]) => `  ${path} ${[...s].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join('')},`);
 }
 

@@ -85,6 +85,7 @@ test('AppArmor: paths escaped, profiles parse with apparmor_parser when it is in
   assert.match(text, /^profile imprint-web flags=\(attach_disconnected,mediate_deleted\) \{$/m);
   assert.match(text, /^  \/usr\/sbin\/nginx mrix,$/m);
   assert.match(text, /^  \/var\/lib\/nginx\/body\/\* w,$/m);
+  assert.match(text, /^  owner \/proc\/\*\/status r,$/m, '/proc/<pid> entries are the process\'s own');
   if (spawnSync('apparmor_parser', ['--version']).status !== 0) { t.skip('apparmor_parser is not installed: structural checks only'); return; }
   const dir = mkdtempSync(join(tmpdir(), 'imprint-aa-'));
   try {
