@@ -4,8 +4,8 @@
  * package, and EventSource reconnects by itself). Every request passes `checkRequest` first; a refused one
  * gets an empty 403 and nothing else.
  *
- * Opening `/?token=T` sets an HttpOnly, SameSite=Strict cookie and redirects to `/`, so the token leaves
- * the address bar before anyone shares their screen.
+ * Opening any page with `?token=T` sets an HttpOnly, SameSite=Strict cookie and redirects to the same
+ * page without it, so the token leaves the address bar before anyone shares their screen.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -55,11 +55,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const verdict = checkRequest({ url, headers: req.headers, port, token });
     if (!verdict.ok) return refuse(res, 403);
-    if (verdict.tokenFromQuery && req.method === 'GET' && url.pathname === '/') {
+    if (verdict.tokenFromQuery && req.method === 'GET') {
+      url.searchParams.delete('token');
       res.writeHead(303, {
         ...SECURITY_HEADERS,
         'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: '/',
+        Location: url.pathname + url.search,
       });
       return void res.end();
     }

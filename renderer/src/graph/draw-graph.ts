@@ -14,23 +14,29 @@ export function drawGraph(
   ctx.fillRect(0, 0, w * dpr, h * dpr);
   ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * (t.x + w / 2), dpr * (t.y + h / 2));
   const deviant = opts.deviant;
-  // Ordinary edges batched in one path per width bucket: thousands of edges stay one draw call each.
+  // Ordinary edges batched into a few paths (one draw call each, not one per edge). Small graphs encode
+  // volume as width; big ones draw hairlines with volume as opacity, because wide anti-aliased strokes
+  // are what makes thousands of edges slow to rasterize.
+  const big = layout.links.length > 400;
   const buckets = new Map<number, Path2D>();
   const red = new Path2D();
   for (const l of layout.links) {
     const s = l.source as SimNode, d = l.target as SimNode;
     if (deviant?.has(l.data.id)) { red.moveTo(s.x!, s.y!); red.lineTo(d.x!, d.y!); continue; }
-    const key = Math.round(l.width);
+    const key = big ? Math.min(3, Math.floor((l.width - 1) / 2)) : Math.round(l.width);
     let p = buckets.get(key);
     if (!p) buckets.set(key, (p = new Path2D()));
     p.moveTo(s.x!, s.y!); p.lineTo(d.x!, d.y!);
   }
   ctx.strokeStyle = theme.edge;
-  ctx.globalAlpha = layout.links.length > 500 ? 0.35 : 0.8;
-  for (const [width, path] of buckets) { ctx.lineWidth = width / Math.sqrt(t.k); ctx.stroke(path); }
+  for (const [key, path] of buckets) {
+    if (big) { ctx.lineWidth = 1 / (dpr * t.k); ctx.globalAlpha = 0.25 + key * 0.2; }
+    else { ctx.lineWidth = key / Math.sqrt(t.k); ctx.globalAlpha = 0.8; }
+    ctx.stroke(path);
+  }
   ctx.globalAlpha = 1;
   ctx.strokeStyle = theme.danger;
-  ctx.lineWidth = 3;
+  ctx.lineWidth = 3 / Math.sqrt(t.k);
   ctx.stroke(red);
   // Arrowheads show direction (who connected to whom) on small graphs where they stay legible.
   if (layout.links.length <= 400) {

@@ -3,8 +3,10 @@
  * touching the objects: time, lane and category in typed arrays (Perfetto's lesson: the draw loop reads
  * flat numbers). Lanes are one per service and one per process inside it.
  *
- * The timeline needs time order; events from several containers can arrive slightly out of order, so the
- * log keeps a sorted permutation that it rebuilds lazily only when an append broke the order.
+ * Events from several containers arrive slightly out of time order. Rather than sorting (a million-event
+ * re-sort per batch would stall a live run), the log keeps the running maximum of the times and the
+ * largest lag behind it seen so far (`disorder`): a time range then maps to an index window that is
+ * guaranteed to contain every event of the range, and readers filter the few extra events at its edges.
  */
 import { categoryOf, type EventCategory, type ImprintEvent } from '../../../common/events.js';
 
@@ -30,16 +32,19 @@ export class EventLog {
   readonly laneList: Lane[] = [];
   /** For each lane, the index of its service's aggregate lane (itself for service lanes). */
   serviceLaneOf: number[] = [];
+  /** Running maximum of `times` up to each index: non-decreasing, so it can be binary-searched. */
+  maxTimes = new Float64Array(1024);
+  /** The most any event's time lagged behind the running maximum when it arrived (ms). */
+  disorder = 0;
   private readonly laneIndex = new Map<string, number>();
-  private sorted = true;
-  private order: Uint32Array | undefined;
   private lastTime = -Infinity;
+  private minTime = Infinity;
   /** Bumps on every change: views memoize on it. */
   version = 0;
 
   get length(): number { return this.events.length; }
-  get firstTime(): number { return this.length ? this.times[this.orderAt(0)]! : 0; }
-  get lastTimeSeen(): number { return this.length ? this.times[this.orderAt(this.length - 1)]! : 0; }
+  get firstTime(): number { return this.length ? this.minTime : 0; }
+  get lastTimeSeen(): number { return this.length ? this.lastTime : 0; }
 
   append(batch: readonly ImprintEvent[]): void {
     if (batch.length === 0) return;
@@ -47,47 +52,41 @@ export class EventLog {
     for (const e of batch) {
       const i = this.events.length;
       this.events.push(e);
-      const t = Number.isFinite(e.time) ? e.time : this.lastTime;
+      const t = Number.isFinite(e.time) ? e.time : Math.max(this.lastTime, 0);
       this.times[i] = t;
       this.lanes[i] = this.processLane(e);
       this.categories[i] = CATEGORY_INDEX.get(categoryOf(e.kind)) ?? CATEGORIES.length - 1;
-      if (t < this.lastTime) this.sorted = false;
+      if (t < this.lastTime) this.disorder = Math.max(this.disorder, this.lastTime - t);
       else this.lastTime = t;
+      if (t < this.minTime) this.minTime = t;
+      this.maxTimes[i] = this.lastTime;
     }
-    this.order = undefined;
     this.version++;
   }
 
-  /** Index into `events` of the k-th event in time order. */
-  orderAt(k: number): number {
-    if (this.sorted) return k;
-    return this.timeOrder()[k]!;
+  /**
+   * The index window [from, to) that holds every event with time in [t0, t1); events inside the window
+   * but outside the range (late arrivals) must be filtered by the caller.
+   */
+  window(t0: number, t1: number): [number, number] {
+    return [this.searchMax(t0), this.searchMax(t1 + this.disorder)];
   }
 
-  /** Event indices in time order; the identity when appends kept the order. */
-  timeOrder(): Uint32Array {
-    if (this.order) return this.order;
-    const n = this.events.length;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    if (!this.sorted) {
-      const times = this.times;
-      order.sort((a, b) => times[a]! - times[b]! || a - b);
-    }
-    this.order = order;
-    return order;
+  /** Events with time in [t0, t1), in arrival order. */
+  between(t0: number, t1: number): ImprintEvent[] {
+    const [from, to] = this.window(t0, t1);
+    const out: ImprintEvent[] = [];
+    for (let i = from; i < to; i++) { const t = this.times[i]!; if (t >= t0 && t < t1) out.push(this.events[i]!); }
+    return out;
   }
 
-  isSorted(): boolean { return this.sorted; }
-
-  /** First position k in time order whose time is >= t. */
-  lowerBound(t: number): number {
+  /** First index whose running maximum is >= t: every event before it is earlier than t. */
+  private searchMax(t: number): number {
     let lo = 0, hi = this.length;
-    const order = this.sorted ? undefined : this.timeOrder();
+    const max = this.maxTimes;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const time = this.times[order ? order[mid]! : mid]!;
-      if (time < t) lo = mid + 1; else hi = mid;
+      if (max[mid]! < t) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
@@ -126,6 +125,7 @@ export class EventLog {
     const times = new Float64Array(cap); times.set(this.times); this.times = times;
     const lanes = new Uint32Array(cap); lanes.set(this.lanes); this.lanes = lanes;
     const cats = new Uint8Array(cap); cats.set(this.categories); this.categories = cats;
+    const max = new Float64Array(cap); max.set(this.maxTimes); this.maxTimes = max;
   }
 }
 

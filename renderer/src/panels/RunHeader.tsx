@@ -15,7 +15,10 @@ export function countByCategory(log: EventLog): number[] {
 export function recentRate(log: EventLog): number {
   if (log.length === 0) return 0;
   const end = log.lastTimeSeen;
-  return log.length - log.lowerBound(end - 1000);
+  const [from, to] = log.window(end - 1000, Infinity);
+  let n = 0;
+  for (let i = from; i < to; i++) if (log.times[i]! >= end - 1000) n++;
+  return n;
 }
 
 export function fmtDuration(ms: number): string {

@@ -125,9 +125,7 @@ export function visibleEvents(log: EventLog, range: TimeView | null, playhead: n
   // A fresh array each time: panels memoize on identity, and the log's own array grows in place.
   if (!range && playhead === null) return log.events.slice();
   const t0 = range?.t0 ?? -Infinity;
-  const t1 = Math.min(range?.t1 ?? Infinity, playhead ?? Infinity);
-  const out: ImprintEvent[] = [];
-  const k0 = log.lowerBound(t0), k1 = log.lowerBound(t1 === Infinity ? Infinity : t1 + 1e-9);
-  for (let k = k0; k < k1; k++) out.push(log.events[log.orderAt(k)]!);
-  return out;
+  const t1 = Math.min(range?.t1 ?? Infinity, playhead === null ? Infinity : playhead + 1e-9);
+  return log.between(t0, t1);
 }
+

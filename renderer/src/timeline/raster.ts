@@ -39,20 +39,30 @@ export function rasterize(log: EventLog, view: TimeView, layout: RasterLayout, p
   const span = view.t1 - view.t0;
   if (span <= 0 || width <= 0 || rowCount <= 0 || log.length === 0) return 0;
   const scale = width / span;
-  const k0 = log.lowerBound(view.t0);
-  const k1 = log.lowerBound(view.t1);
-  const order = log.isSorted() ? undefined : log.timeOrder();
-  const { times, lanes, categories, serviceLaneOf } = log;
-  const t0 = view.t0;
-  for (let k = k0; k < k1; k++) {
-    const i = order ? order[k]! : k;
+  const [from, to] = log.window(view.t0, view.t1);
+  const { times, lanes, categories } = log;
+  const t0 = view.t0, t1 = view.t1;
+  // Rows per lane resolved once per frame into typed arrays: the loop below runs up to a million times.
+  const laneCount = log.laneList.length;
+  const ownRow = new Int32Array(laneCount), svcRow = new Int32Array(laneCount);
+  for (let l = 0; l < laneCount; l++) {
+    const r = rowOfLane[l]! - firstRow;
+    ownRow[l] = r >= 0 && r < rowCount ? r * width : -1;
+    const s = rowOfLane[log.serviceLaneOf[l]!]! - firstRow;
+    svcRow[l] = s >= 0 && s < rowCount ? s * width : -1;
+  }
+  let inView = 0;
+  for (let i = from; i < to; i++) {
+    const t = times[i]!;
+    if (t < t0 || t >= t1) continue;
+    inView++;
     const lane = lanes[i]!;
-    const x = ((times[i]! - t0) * scale) | 0;
+    const x = ((t - t0) * scale) | 0;
     const cat = categories[i]!;
-    const row = rowOfLane[lane]! - firstRow;
-    if (row >= 0 && row < rowCount) counts[(row * width + x) * CATEGORY_COUNT + cat]!++;
-    const srow = rowOfLane[serviceLaneOf[lane]!]! - firstRow;
-    if (srow >= 0 && srow < rowCount) counts[(srow * width + x) * CATEGORY_COUNT + cat]!++;
+    const own = ownRow[lane]!;
+    if (own >= 0) counts[(own + x) * CATEGORY_COUNT + cat]!++;
+    const svc = svcRow[lane]!;
+    if (svc >= 0) counts[(svc + x) * CATEGORY_COUNT + cat]!++;
   }
   let max = 1;
   for (let c = 0; c < width * rowCount; c++) {
@@ -81,5 +91,5 @@ export function rasterize(log: EventLog, view: TimeView, layout: RasterLayout, p
       }
     }
   }
-  return k1 - k0;
+  return inView;
 }
