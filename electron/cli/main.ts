@@ -9,6 +9,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerExport } from './commands/export.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerUp } from './commands/up.js';
 
@@ -20,6 +21,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerBaseline,
   registerCheck,
   registerExport,
+  registerServe,
 ];
 
 const program = new Command()
