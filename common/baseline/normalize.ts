@@ -45,6 +45,19 @@ export function normalizeSegment(seg: string, inTemp = false): string {
  * slashes collapsed. Relative paths (which the probe should never send) are kept as given, bounded.
  */
 export function normalizePath(path: string): string {
+  // Captures repeat the same paths many times: remember recent answers (bounded, cleared when full).
+  const hit = pathCache.get(path);
+  if (hit !== undefined) return hit;
+  const out = normalizeUncached(path);
+  if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
+  if (path.length <= 1024) pathCache.set(path, out);
+  return out;
+}
+
+const PATH_CACHE_MAX = 20_000;
+const pathCache = new Map<string, string>();
+
+function normalizeUncached(path: string): string {
   if (!path.startsWith('/')) return path.slice(0, 4096);
   const parts: string[] = [];
   for (const seg of path.split('/')) {
@@ -83,6 +96,17 @@ export function argvPattern(argv: readonly string[], argc: number): string {
 /** Glob match for baseline patterns: `*` within one segment, `**` across segments. Literal otherwise. */
 export function globMatch(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
+  let compiled = globCache.get(pattern);
+  if (!compiled) {
+    if (globCache.size >= 4096) globCache.clear();
+    globCache.set(pattern, (compiled = globRegExp(pattern)));
+  }
+  return compiled.test(value);
+}
+
+const globCache = new Map<string, RegExp>();
+
+function globRegExp(pattern: string): RegExp {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -90,7 +114,7 @@ export function globMatch(pattern: string, value: string): boolean {
       if (pattern[i + 1] === '*') { re += '.*'; i++; } else re += '[^/]*';
     } else re += c.replace(/[\\^$.|?+()[\]{}]/g, '\\$&');
   }
-  return new RegExp(re + '$').test(value);
+  return new RegExp(re + '$');
 }
 
 /** Loopback and unspecified addresses never leave the container's own network namespace. */

@@ -77,7 +77,7 @@ export function shopRun(pidBase = 1, tmp = 'tmp.a8Xk2P', variant: 'normal' | 'dr
   r.listen('web', p(1), 80);
   r.syscall('web', p(1), 'listen', '/usr/sbin/nginx', 50);
   r.syscall('web', p(1), 'accept4', '/usr/sbin/nginx', 288);
-  r.accept('web', p(1), { address: '172.18.0.3', port: 40000 + pidBase, service: 'worker' }, 80);
+  r.accept('web', p(1), { address: '172.18.0.3', port: 40000 + (pidBase % 20000), service: 'worker' }, 80);
   r.setuid('web', p(1), 'setuid', 33);
   // worker: resolves web and api.example.test, calls both, writes a temp file.
   r.exec('worker', p(0), '/usr/bin/curl', ['curl', '-s', 'http://web/', '--max-time', String(pidBase + 2)]);
