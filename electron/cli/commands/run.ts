@@ -10,7 +10,7 @@ import { collect, envEntry, labels, seconds } from '../options.js';
 
 interface RunFlags {
   capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
-  pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean;
+  pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -29,6 +29,7 @@ export function registerRun(program: Command): void {
     .option('--pull', 'pull the image when it is not available locally')
     .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
+    .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)")
     .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
     .passThroughOptions()
     .action(async (image: string, command: string[], flags: RunFlags) => {
@@ -47,6 +48,7 @@ export function registerRun(program: Command): void {
           ...(flags.capture ? { capture: flags.capture } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
+          ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
           labels: labels(flags.label),
           onEvents: (events) => printEvents(events, mode),

@@ -9,7 +9,7 @@ import { startCompose } from '../../engine/index.js';
 import { failed, followSession, printEvents, printMessage } from '../live-output.js';
 import { collect, labels, seconds } from '../options.js';
 
-interface UpFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean }
+interface UpFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
 
 export function registerUp(program: Command): void {
   program
@@ -23,6 +23,7 @@ export function registerUp(program: Command): void {
     .option('--pull', 'pull images that are not available locally')
     .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
+    .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)")
     .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
     .action(async (file: string, flags: UpFlags) => {
       const config: ComposeConfig = { file };
@@ -34,6 +35,7 @@ export function registerUp(program: Command): void {
           ...(flags.capture ? { capture: flags.capture } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
+          ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
           labels: labels(flags.label),
           onEvents: (events) => printEvents(events, mode),
