@@ -96,7 +96,8 @@ export class EventLog {
     const serviceLane = this.lane(service, service, undefined, service);
     const key = `${service}\u0000${e.pid}`;
     let lane = this.laneIndex.get(key);
-    if (lane === undefined) lane = this.lane(key, service, e.pid, `pid ${e.pid}`, serviceLane);
+    // pid 0 is the probe speaking for itself (notices), not a process of the app.
+    if (lane === undefined) lane = this.lane(key, service, e.pid, e.pid === 0 ? 'probe' : `pid ${e.pid}`, serviceLane);
     if (e.kind === 'exec' && e.result === 0) {
       const l = this.laneList[lane]!;
       l.label = `${basename(e.path)} · ${e.pid}`;

@@ -151,7 +151,9 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
     }
   }
   for (const e of list) {
-    if (e.protocol === 'unix' || e.family === 'unix') continue;
+    // Only IP traffic is drawn: unix sockets stay local, and connect(AF_UNSPEC) merely dissolves a UDP
+    // association (glibc's resolver does it), it reaches nobody.
+    if (e.family !== 'inet' && e.family !== 'inet6') continue;
     const svc = `svc:${e.service}`;
     addNode(svc, 'service', e.service, e.service);
     if (e.kind === 'listen' || (e.kind === 'bind' && e.protocol === 'udp')) {
@@ -165,7 +167,7 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
     }
     if (e.kind === 'bind') continue;
     const peer = e.peer;
-    if (!peer) continue;
+    if (!peer || (!peer.address && !peer.service && !peer.name)) continue;
     const other = peer.service
       ? addNode(`svc:${peer.service}`, 'service', peer.service, peer.service)
       : addNode(`ep:${peer.name ?? names.get(peer.address) ?? peer.address}`, 'endpoint', peer.name ?? names.get(peer.address) ?? peer.address);

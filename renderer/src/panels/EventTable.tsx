@@ -2,21 +2,10 @@
 import { useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { categoryOf, type EventCategory, type ImprintEvent } from '../../../common/events.js';
+import { filterEvents } from '../model/filter.js';
 import { describeEvent } from '../model/views.js';
 import { CATEGORIES } from '../model/event-log.js';
 import { CATEGORY_COLOURS } from '../timeline/draw.js';
-
-export function filterEvents(events: readonly ImprintEvent[], hidden: ReadonlySet<EventCategory>, query: string): ImprintEvent[] {
-  const q = query.trim().toLowerCase();
-  if (hidden.size === 0 && !q) return events as ImprintEvent[];
-  const out: ImprintEvent[] = [];
-  for (const e of events) {
-    if (hidden.has(categoryOf(e.kind))) continue;
-    if (q && !`${e.kind} ${e.service} ${e.pid} ${describeEvent(e)}`.toLowerCase().includes(q)) continue;
-    out.push(e);
-  }
-  return out;
-}
 
 export function EventTable({ events, origin, flagged }: { events: readonly ImprintEvent[]; origin: number; flagged?: ReadonlySet<ImprintEvent> }) {
   const [hidden, setHidden] = useState<ReadonlySet<EventCategory>>(new Set(['log']));

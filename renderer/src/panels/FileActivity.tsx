@@ -29,7 +29,7 @@ function DirRows({ dir, open, onToggle, deviant }: { dir: DirStat; open: boolean
   return (
     <>
       <tr className={`dir-row${bad ? ' danger' : ''}`} onClick={onToggle}>
-        <td><span className="twisty">{open ? '▾' : '▸'}</span><span className="mono">{dir.path}/</span> <span className="muted">{dir.files.length}</span></td>
+        <td><span className="twisty">{open ? '▾' : '▸'}</span><span className="mono">{dir.path === '/' ? '/' : `${dir.path}/`}</span> <span className="muted">{dir.files.length}</span></td>
         <Counts s={dir} />
       </tr>
       {open && dir.files.slice(0, 200).map((f) => (

@@ -4,24 +4,7 @@ import type { FileEntry, ImageSummary, RunConfig } from '../../../common/api.js'
 import { api } from '../api/instance.js';
 import { useApp } from '../store/app-store.js';
 import { loadBaseline } from './BaselinesScreen.js';
-
-/** Splits a command line like a shell would for simple cases: spaces, single and double quotes. */
-export function splitCommand(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', quote: string | null = null, any = false;
-  for (const ch of line) {
-    if (quote) { if (ch === quote) quote = null; else cur += ch; continue; }
-    if (ch === '"' || ch === "'") { quote = ch; any = true; continue; }
-    if (/\s/.test(ch)) { if (cur || any) out.push(cur); cur = ''; any = false; continue; }
-    cur += ch;
-  }
-  if (cur || any) out.push(cur);
-  return out;
-}
-
-export function parseList(text: string): string[] {
-  return text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-}
+import { parseList, splitCommand } from '../model/run-form.js';
 
 export function StartScreen() {
   const engine = useApp((s) => s.engine);
@@ -34,6 +17,8 @@ export function StartScreen() {
   const [search, setSearch] = useState('');
   const [cfg, setCfg] = useState({ image: '', command: '', env: '', ports: '', network: '', duration: '' });
   const [compose, setCompose] = useState('');
+  const [until, setUntil] = useState('');
+  const [composeDuration, setComposeDuration] = useState('');
   const [busy, setBusy] = useState(false);
 
   const refresh = async () => {
@@ -66,7 +51,11 @@ export function StartScreen() {
   const startCompose = async (file: string) => {
     setBusy(true);
     try {
-      const state = await api().call('run.compose', { file });
+      const state = await api().call('run.compose', {
+        file,
+        ...(until.trim() ? { until: until.trim() } : {}),
+        ...(Number(composeDuration) > 0 ? { duration: Number(composeDuration) } : {}),
+      });
       openSource({ kind: 'run', runId: state.runId }, state);
       setScreen('live');
     } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
@@ -131,8 +120,12 @@ export function StartScreen() {
 
       <section className="panel compose-card" aria-label="Compose">
         <header className="panel-head"><h2>Run a compose file</h2></header>
-        <form className="form inline" onSubmit={(e) => { e.preventDefault(); if (compose.trim()) void startCompose(compose.trim()); }}>
-          <input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" />
+        <form className="form" onSubmit={(e) => { e.preventDefault(); if (compose.trim()) void startCompose(compose.trim()); }}>
+          <label>Compose file<input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" /></label>
+          <div className="row">
+            <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="service (optional)" data-testid="compose-until" /></label>
+            <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
+          </div>
           <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
         </form>
         <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />

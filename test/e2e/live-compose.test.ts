@@ -1,0 +1,96 @@
+/**
+ * The desktop app end to end on the real engine, through browser mode: run the fixture compose file from
+ * the Start screen and watch processes, graph and timeline fill live; save its baseline; load it; run a
+ * drifting variant and see the deviations highlighted. Real dockerd, real probe, real Chromium. Every
+ * container carries `imprint.test=1` and none is left behind.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startServe, type Serving } from '../../electron/server/serve.js';
+import { parseBaseline } from '../../common/baseline/file.js';
+import { openBrowser, screenshot, type Browser } from './browser.js';
+
+let serving: Serving;
+let browser: Browser;
+let dir: string;
+
+const leftovers = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=imprint.test=1']).toString().trim();
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'imprint-e2e-live-'));
+  const trio = await readFile('test/fixtures/compose/trio.yaml', 'utf8');
+  await writeFile(join(dir, 'trio.yaml'), trio);
+  // The drifting variant: the client also runs a new program, writes under /etc and calls a new port.
+  await writeFile(join(dir, 'trio-drift.yaml'), trio.replace('test -s page.html && echo fetched',
+    'test -s page.html && echo fetched\n        id -u > /etc/imprint-drift\n        redis-cli -h cache -p 6390 ping || true'));
+  serving = await startServe({ workspace: dir, appRoot: process.cwd(), labels: { 'imprint.test': '1' } });
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await serving?.close();
+  await rm(dir, { recursive: true, force: true });
+  assert.equal(leftovers(), '', 'no test container left behind');
+});
+
+async function runCompose(file: string): Promise<void> {
+  const { page } = browser;
+  await page.keyboard.press('s');
+  await page.getByTestId('engine-status').getByText('connected').waitFor();
+  await page.getByTestId('compose-path').fill(file);
+  await page.getByTestId('compose-until').fill('client');
+  await page.getByRole('button', { name: 'Run compose' }).click();
+  await page.getByTestId('run-status').waitFor();
+}
+
+test('a compose run fills processes, graph and timeline live, and its baseline is saved', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  await page.goto(serving.url);
+  await runCompose('trio.yaml');
+  // While it runs: events stream in and the panels fill.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=total-events]')?.textContent?.replace(/,/g, '')) > 0, undefined, { timeout: 60_000 });
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 120_000 });
+  assert.match(await page.getByTestId('run-status').textContent() ?? '', /exited \(0\)/);
+  assert.equal(await page.getByTestId('dropped').textContent(), '0');
+  const tree = page.getByTestId('process-tree');
+  for (const exe of ['redis-server', 'nginx', 'curl', 'redis-cli']) await tree.getByText(exe, { exact: true }).first().waitFor();
+  const nodes = page.getByTestId('graph-node-list');
+  for (const svc of ['cache', 'web', 'client']) await nodes.getByText(svc, { exact: true }).waitFor();
+  assert.ok(Number(await page.getByTestId('graph').getAttribute('data-edges')) >= 2, 'client → cache and client → web');
+  assert.ok(Number(await page.getByTestId('timeline').getAttribute('data-lanes')) >= 6);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('data-in-view')) > 0);
+  await page.locator('canvas[data-testid=graph][data-settled=true]').waitFor();
+  await screenshot(page, 'live-trio');
+
+  await page.keyboard.press('b');
+  await page.getByTestId('baseline-out').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  await page.getByTestId('baseline-saved').waitFor();
+  const baseline = parseBaseline(await readFile(join(dir, 'baseline.yaml'), 'utf8'));
+  assert.deepEqual(Object.keys(baseline.services).sort(), ['cache', 'client', 'web']);
+  await page.getByTestId('baseline-load-path').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await page.getByTestId('baseline-loaded').waitFor();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('a drifting run shows its deviations live against the loaded baseline', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  await runCompose('trio-drift.yaml');
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 120_000 });
+  await page.getByTestId('verdict').filter({ hasText: 'drift' }).waitFor({ timeout: 30_000 });
+  const deviations = page.getByTestId('deviations');
+  await deviations.getByText('/etc/imprint-drift', { exact: true }).waitFor();
+  await deviations.getByText('/usr/bin/id', { exact: true }).waitFor();
+  await deviations.getByText(/cache:6390/).first().waitFor();
+  await page.getByTestId('graph-node-list').locator('li').filter({ hasText: 'cache' }).first().waitFor();
+  await page.getByTestId('process-tree').locator('.tree-row.danger').first().waitFor();
+  await screenshot(page, 'live-trio-drift');
+  await deviations.scrollIntoViewIfNeeded();
+  await screenshot(page, 'live-trio-drift-deviations');
+  assert.deepEqual(browser.errors, []);
+});
