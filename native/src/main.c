@@ -35,7 +35,7 @@
 enum start_mode { START_SECCOMP = 'S', START_PTRACE = 'P', START_UNTRACED = 'U' };
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-volatile sig_atomic_t forwarded_signal;
+volatile sig_atomic_t forwarded_signal, forwarded_count;
 
 static void forward(int sig)
 {
@@ -44,6 +44,7 @@ static void forward(int sig)
 	if (cfg.app > 0)
 		kill(cfg.app, sig);
 	forwarded_signal = sig;
+	forwarded_count++;
 	errno = saved;
 }
 

@@ -44,7 +44,7 @@ enum { OP_NONE, OP_ENTRY, OP_EXIT, OP_SECCOMP };
 
 struct config cfg;
 uint64_t stops;
-extern volatile sig_atomic_t forwarded_signal; /* main.c's signal handler */
+extern volatile sig_atomic_t forwarded_signal, forwarded_count; /* main.c's signal handler */
 
 static struct frame shared;
 static bool app_done;
@@ -251,16 +251,16 @@ static void on_stop(pid_t tid, int status)
 
 int tracer_run(void)
 {
-	int last_notice = 0;
+	sig_atomic_t told = 0;
 
 	while (!app_done) {
 		int status;
 		/* No flush here: frame.c's timer sends what is buffered within FLUSH_DELAY_MS. */
 		pid_t tid = waitpid(-1, &status, __WALL);
 
-		if (forwarded_signal && forwarded_signal != last_notice) {
-			last_notice = forwarded_signal;
-			send_notice("signal-forwarded", "%s", strsignal(last_notice));
+		if (forwarded_count != told) {
+			told = forwarded_count;
+			send_notice("signal-forwarded", "%s", strsignal(forwarded_signal));
 		}
 		if (tid < 0) {
 			if (errno == EINTR)

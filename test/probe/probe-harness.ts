@@ -85,6 +85,8 @@ export async function startProbed(opts: ProbeRunOptions): Promise<ProbeHandle> {
   const tar = await probeTar();
   const id = docker([
     'create', '--label', 'imprint.test=1', '--log-driver', 'none', '-i', '--entrypoint', '/.imprint/probe',
+    // no network unless the test asks for one: nothing leaves the machine, no default bridge needed
+    ...(opts.dockerArgs?.includes('--network') ? [] : ['--network', 'none']),
     ...(opts.dockerArgs ?? []), opts.image ?? BUSYBOX, ...(opts.probeArgs ?? []), '--', ...opts.cmd,
   ]);
   try {

@@ -1,0 +1,151 @@
+/**
+ * The probe's overhead (issue 2): each workload runs untraced, under the probe, and under
+ * `strace -f --seccomp-bpf` tracing the same syscall set the probe's filter traps (everything but the
+ * probe's hot list), alternating in every round; rows report medians. Timed workloads measure
+ * themselves inside the container (container start-up is not counted). Every probed run must deliver
+ * every frame to the reader: the attach stream is drained, seq checked, END's count compared.
+ *
+ * IMPRINT_BENCH_RUNS (default 5) sets the rounds.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { median, type BenchRow } from './bench-types.js';
+import {
+  DEBIAN, assertComplete, buildProbe, createNetwork, docker, logLines, runProbed, startProbed,
+} from '../probe/probe-harness.js';
+
+type Variant = 'untraced' | 'imprint' | 'strace';
+const VARIANTS: Variant[] = ['untraced', 'imprint', 'strace'];
+const RUNS = Math.max(1, Number(process.env.IMPRINT_BENCH_RUNS ?? 5));
+
+/** The syscalls the probe never stops on; strace traces all others, as the probe's filter does. */
+function straceArgs(probe: string): string[] {
+  const hot = execFileSync(probe, ['--list-hot'], { encoding: 'utf8' }).split('\n')
+    .map((l) => l.trim()).filter((l) => l && !l.includes(' ')); // sendto is conditional: strace traces it
+  return ['strace', '-f', '--seccomp-bpf', '-e', `trace=!${hot.join(',')}`];
+}
+
+/** Runs a container attached, draining stdout and stderr; returns stdout. */
+function runPlain(cmd: string[], dockerArgs: string[] = []): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', ['run', '--rm', '--label', 'imprint.test=1', '--log-driver', 'none',
+      ...(dockerArgs.includes('--network') ? [] : ['--network', 'none']), ...dockerArgs, DEBIAN, ...cmd],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errTail = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    // strace's trace: read (as a reader would) and dropped, keeping the tail for error messages
+    child.stderr.on('data', (c: Buffer) => { errTail = (errTail + c.toString()).slice(-2000); });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out)
+      : reject(new Error(`${cmd.join(' ').slice(0, 80)} exited ${code}: ${errTail.slice(-300)}`))));
+  });
+}
+
+let framesDelivered = 0;
+
+/** One timed run: the workload prints `ELAPSED <ns>`; returns seconds. */
+async function timed(variant: Variant, script: string, strace: string[]): Promise<number> {
+  const cmd = ['bash', '-c', `s=$(date +%s%N); ${script}; e=$(date +%s%N); echo ELAPSED $((e-s))`];
+  let lines: string[];
+  if (variant === 'imprint') {
+    const run = await runProbed({ image: DEBIAN, cmd });
+    assertComplete(run);
+    framesDelivered += run.frames;
+    lines = logLines(run);
+  } else {
+    lines = (await runPlain(variant === 'strace' ? [...strace, ...cmd] : cmd)).split('\n');
+  }
+  const line = lines.find((l) => l.startsWith('ELAPSED '));
+  if (!line) throw new Error(`${variant}: no ELAPSED line in ${JSON.stringify(lines.slice(-5))}`);
+  return Number(line.slice(8)) / 1e9;
+}
+
+/** redis-benchmark (50 clients, SET and GET) from a second container against a server run as `variant`. */
+async function redisOps(variant: Variant, strace: string[], net: string, round: number): Promise<number> {
+  const name = `imprint-bench-redis-${process.pid}-${variant}-${round}`;
+  const server = ['redis-server', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+  const dockerArgs = ['--network', net, '--name', name];
+  let stopServer: () => Promise<void>;
+  if (variant === 'imprint') {
+    const h = await startProbed({ image: DEBIAN, cmd: server, dockerArgs });
+    await h.waitFor((e) => e.kind === 'listen');
+    stopServer = async () => {
+      docker(['stop', '-t', '5', h.id]);
+      const run = await h.done;
+      h.remove();
+      assertComplete(run);
+      framesDelivered += run.frames;
+    };
+  } else {
+    const id = docker(['run', '-d', '--label', 'imprint.test=1', '--log-driver', 'none', ...dockerArgs, DEBIAN,
+      ...(variant === 'strace' ? [...strace, '-o', '/dev/null'] : []), ...server]);
+    stopServer = async () => { docker(['rm', '-f', id]); };
+  }
+  try {
+    const out = await runPlain(['bash', '-c',
+      `until redis-cli -h ${name} ping >/dev/null 2>&1; do sleep 0.1; done; redis-benchmark -h ${name} -c 50 -n 100000 -t set,get --csv`],
+    ['--network', net]);
+    const rates = out.split('\n').filter((l) => /^"(SET|GET)"/.test(l)).map((l) => Number(l.split(',')[1]!.replace(/"/g, '')));
+    if (rates.length !== 2 || rates.some((r) => !Number.isFinite(r))) throw new Error(`redis-benchmark output: ${out}`);
+    return (rates[0]! + rates[1]!) / 2;
+  } finally {
+    await stopServer();
+  }
+}
+
+function rows(name: string, unit: string, m: Record<Variant, number[]>, higherIsBetter: boolean, target: number): BenchRow[] {
+  const u = median(m.untraced), i = median(m.imprint), s = median(m.strace);
+  const ratio = i / u;
+  return [
+    {
+      group: 'probe', name: `${name} vs untraced`, peer: u, measured: i, unit, ratio,
+      target: higherIsBetter ? `>= ${target} of untraced` : `<= ${target}x untraced`,
+      pass: higherIsBetter ? ratio >= target : ratio <= target,
+    },
+    {
+      group: 'probe', name: `${name} vs strace --seccomp-bpf (strace ${fmt(s / u)}x untraced)`, peer: s, measured: i, unit, ratio: i / s,
+      target: 'better than strace', pass: higherIsBetter ? i >= s : i <= s,
+    },
+  ];
+}
+
+const fmt = (n: number) => n.toFixed(3);
+
+export async function run(): Promise<BenchRow[]> {
+  const probe = buildProbe();
+  const strace = straceArgs(probe);
+  const out: BenchRow[] = [];
+  const record = (): Record<Variant, number[]> => ({ untraced: [], imprint: [], strace: [] });
+
+  const net = `imprint-bench-${process.pid}`;
+  const removeNet = createNetwork(net);
+  const redis = record();
+  try {
+    for (let r = 0; r < RUNS; r++) {
+      for (const v of rotate(VARIANTS, r)) redis[v].push(await redisOps(v, strace, net, r));
+    }
+  } finally {
+    removeNet();
+  }
+  out.push(...rows('redis-benchmark SET/GET, 50 clients, server probed', 'ops/s', redis, true, 0.98));
+
+  const tar = record();
+  const forks = record();
+  for (let r = 0; r < RUNS; r++) {
+    for (const v of rotate(VARIANTS, r)) tar[v].push(await timed(v, 'tar -cf /dev/null /usr 2>/dev/null', strace));
+    for (const v of rotate(VARIANTS, r)) forks[v].push(await timed(v, 'for i in $(seq 300); do /bin/true; done', strace));
+  }
+  out.push(...rows('tar -cf /dev/null /usr', 's', tar, false, 1.25));
+  out.push(...rows('300 x fork+exec /bin/true', 's', forks, false, 1.25));
+  out.push({
+    group: 'probe', name: 'frames delivered in probed runs (seq checked, END count matched)', measured: framesDelivered,
+    unit: 'frames', target: 'no loss', pass: true,
+  });
+  return out;
+}
+
+/** Round r starts with a different variant, so no variant always runs first. */
+function rotate<T>(xs: T[], r: number): T[] {
+  const k = r % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
