@@ -1,6 +1,9 @@
 /** The channel and the guard rails: no forged events, io_uring refused, setuid under no_new_privs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assertComplete, logLines, ofKind, runProbed } from './probe-harness.js';
 
 test('an app printing valid frames and writing to every descriptor cannot forge an event', async () => {
@@ -49,4 +52,42 @@ test('--no-seccomp: ptrace mode, complete and without no_new_privs (setuid eleva
   assert.ok(!ofKind(run, 'notice').some((n) => n.code === 'setuid-exec' || n.code === 'no-new-privs'));
   assert.ok(ofKind(run, 'exec').some((e) => e.path === '/tmp/euid' && e.result === 0));
   assert.ok(ofKind(run, 'syscall').some((s) => s.syscall === 'chmod' || s.syscall === 'fchmodat'));
+});
+
+/** A Docker seccomp profile that allows everything except the named syscalls (EPERM). */
+function profileDenying(names: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'imprint-profile-'));
+  const file = join(dir, 'profile.json');
+  writeFileSync(file, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names, action: 'SCMP_ACT_ERRNO' }] }));
+  return file;
+}
+
+test('seccomp unavailable: the probe falls back to ptrace mode, says so, and still sees everything', async () => {
+  const run = await runProbed({ cmd: ['/bin/sh', '-c', 'echo fallback > /tmp/f; cat /tmp/f'], dockerArgs: ['--security-opt', `seccomp=${profileDenying(['seccomp'])}`] });
+  assertComplete(run);
+  assert.equal(run.hello?.mode, 'ptrace');
+  assert.ok(ofKind(run, 'notice').some((n) => n.code === 'seccomp-unavailable'));
+  assert.ok(ofKind(run, 'open').some((o) => o.path === '/tmp/f' && o.access.includes('create')));
+  assert.deepEqual(logLines(run), ['fallback']);
+});
+
+test('ptrace denied: the app still runs (untraced), output relayed, and the notice says why', async () => {
+  const run = await runProbed({ cmd: ['/bin/sh', '-c', 'echo untraced; exit 5'], dockerArgs: ['--security-opt', `seccomp=${profileDenying(['ptrace'])}`] });
+  assertComplete(run);
+  assert.equal(run.hello?.mode, 'none');
+  assert.ok(ofKind(run, 'notice').some((n) => n.code === 'ptrace-denied'));
+  assert.equal(ofKind(run, 'exec').length, 0);
+  assert.deepEqual(logLines(run), ['untraced']);
+  assert.equal(run.exitCode, 5);
+});
+
+test('risky calls are reported as observed, with their result', async () => {
+  const run = await runProbed({ cmd: ['/bin/sh', '-c', 'unshare -m true; chroot / true; echo after'] });
+  assertComplete(run);
+  const risky = ofKind(run, 'risky').filter((r) => r.action === 'observed').map((r) => r.syscall);
+  assert.ok(risky.includes('unshare'), `risky: ${risky.join(', ')}`);
+  assert.ok(risky.includes('chroot'), `risky: ${risky.join(', ')}`);
+  const unshare = ofKind(run, 'risky').find((r) => r.syscall === 'unshare');
+  assert.equal(unshare?.args[0], 0x20000); // CLONE_NEWNS
+  assert.ok(logLines(run).includes('after'));
 });
