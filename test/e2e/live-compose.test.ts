@@ -18,7 +18,9 @@ let serving: Serving;
 let browser: Browser;
 let dir: string;
 
-const leftovers = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=imprint.test=1']).toString().trim();
+/** Other test files may run containers at the same time: this file's own label tells its ones apart. */
+const TEST_ID = `ui-${process.pid}-${Date.now()}`;
+const leftovers = () => execFileSync('docker', ['ps', '-aq', '--filter', `label=imprint.e2e=${TEST_ID}`]).toString().trim();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imprint-e2e-live-'));
@@ -27,7 +29,7 @@ before(async () => {
   // The drifting variant: the client also runs a new program, writes under /etc and calls a new port.
   await writeFile(join(dir, 'trio-drift.yaml'), trio.replace('test -s page.html && echo fetched',
     'test -s page.html && echo fetched\n        id -u > /etc/imprint-drift\n        redis-cli -h cache -p 6390 ping || true'));
-  serving = await startServe({ workspace: dir, appRoot: process.cwd(), labels: { 'imprint.test': '1' } });
+  serving = await startServe({ workspace: dir, appRoot: process.cwd(), labels: { 'imprint.test': '1', 'imprint.e2e': TEST_ID } });
   browser = await openBrowser();
 });
 after(async () => {
@@ -37,12 +39,12 @@ after(async () => {
   assert.equal(leftovers(), '', 'no test container left behind');
 });
 
-async function runCompose(file: string): Promise<void> {
+async function runCompose(file: string, until = 'client'): Promise<void> {
   const { page } = browser;
   await page.keyboard.press('s');
   await page.getByTestId('engine-status').getByText('connected').waitFor();
   await page.getByTestId('compose-path').fill(file);
-  await page.getByTestId('compose-until').fill('client');
+  await page.getByTestId('compose-until').fill(until);
   await page.getByRole('button', { name: 'Run compose' }).click();
   await page.getByTestId('run-status').waitFor();
 }
@@ -92,5 +94,29 @@ test('a drifting run shows its deviations live against the loaded baseline', { t
   await screenshot(page, 'live-trio-drift');
   await deviations.scrollIntoViewIfNeeded();
   await screenshot(page, 'live-trio-drift-deviations');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('a page reloaded during a run picks it up with its events so far, and Stop ends it', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  if (!page.url().startsWith('http')) await page.goto(serving.url);
+  // No --until: cache and web keep running until the user stops the run.
+  await runCompose('trio.yaml', '');
+  await page.getByTestId('process-tree').getByText('redis-server', { exact: true }).waitFor({ timeout: 60_000 });
+  await page.reload();
+  await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor();
+  await page.getByTestId('process-tree').getByText('redis-server', { exact: true }).waitFor();
+  await page.getByTestId('process-tree').getByText('nginx', { exact: true }).waitFor();
+  const seqs = await page.evaluate(() => document.querySelector('[data-testid=total-events]')?.textContent);
+  assert.ok(Number(seqs?.replace(/,/g, '')) > 20, `events from before the reload are back (${seqs})`);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 60_000 });
+  // Nothing lost and nothing twice: the page holds exactly the events the engine reports.
+  const serverCount = await page.evaluate(async () => {
+    const res = await fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ method: 'run.list', args: {} }) });
+    const { result } = (await res.json()) as { result: { events: number }[] };
+    return result.at(-1)!.events;
+  });
+  await page.getByTestId('total-events').filter({ hasText: serverCount.toLocaleString('en-US') }).waitFor();
   assert.deepEqual(browser.errors, []);
 });

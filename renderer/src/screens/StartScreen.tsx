@@ -96,6 +96,19 @@ export function StartScreen() {
         </form>
       </section>
 
+      <section className="panel compose-card" aria-label="Compose">
+        <header className="panel-head"><h2>Run a compose file</h2></header>
+        <form className="form" onSubmit={(e) => { e.preventDefault(); if (compose.trim()) void startCompose(compose.trim()); }}>
+          <label>Compose file<input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" /></label>
+          <div className="row">
+            <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="service (optional)" data-testid="compose-until" /></label>
+            <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
+          </div>
+          <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
+        </form>
+        <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />
+      </section>
+
       <section className="panel images-card" aria-label="Local images">
         <header className="panel-head">
           <h2>Local images</h2><span className="muted">{images?.length ?? 0}</span>
@@ -118,30 +131,19 @@ export function StartScreen() {
         </div>
       </section>
 
-      <section className="panel compose-card" aria-label="Compose">
-        <header className="panel-head"><h2>Run a compose file</h2></header>
-        <form className="form" onSubmit={(e) => { e.preventDefault(); if (compose.trim()) void startCompose(compose.trim()); }}>
-          <label>Compose file<input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" /></label>
-          <div className="row">
-            <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="service (optional)" data-testid="compose-until" /></label>
-            <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
-          </div>
-          <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
-        </form>
-        <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />
-      </section>
+      <div className="side-stack">
+        <section className="panel recent-card" aria-label="Recent captures">
+          <header className="panel-head"><h2>Recent captures</h2></header>
+          <FileList files={files?.captures} empty="No captures yet. Every run writes one." testid="recent-captures"
+            onOpen={(f) => { openSource({ kind: 'capture', path: f.path, loading: true, invalid: 0 }); setScreen('replay'); }} />
+        </section>
 
-      <section className="panel recent-card" aria-label="Recent captures">
-        <header className="panel-head"><h2>Recent captures</h2></header>
-        <FileList files={files?.captures} empty="No captures yet. Every run writes one." testid="recent-captures"
-          onOpen={(f) => { openSource({ kind: 'capture', path: f.path, loading: true, invalid: 0 }); setScreen('replay'); }} />
-      </section>
-
-      <section className="panel recent-card" aria-label="Baselines">
-        <header className="panel-head"><h2>Baselines</h2></header>
-        <FileList files={files?.baselines} empty="No baseline files in the workspace." testid="recent-baselines"
-          onOpen={(f) => { void loadBaseline(f.path).then(() => setScreen('baselines')); }} />
-      </section>
+        <section className="panel recent-card" aria-label="Baselines">
+          <header className="panel-head"><h2>Baselines</h2></header>
+          <FileList files={files?.baselines} empty="No baseline files in the workspace." testid="recent-baselines"
+            onOpen={(f) => { void loadBaseline(f.path).then(() => setScreen('baselines')); }} />
+        </section>
+      </div>
     </div>
   );
 }

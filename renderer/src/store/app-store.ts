@@ -50,6 +50,14 @@ export interface AppState {
 }
 
 let pending: ImprintEvent[] = [];
+/**
+ * Highest probe sequence number taken per container of the run on screen. A page that catches up with
+ * `run.events` while pushes keep coming can see an event twice; seq numbers are consecutive per container,
+ * so anything at or below the last one taken is a repeat.
+ */
+let lastSeq = new Map<string, number>();
+/** Pushes that arrive while a reloaded page catches up with `run.events`: taken after it, in order. */
+let held: ImprintEvent[] | undefined;
 let frame = 0;
 let lastPanel = 0;
 let panelTimer: ReturnType<typeof setTimeout> | undefined;
@@ -79,10 +87,16 @@ export const useApp = create<AppState>()((set, get) => ({
   setError: (error) => set({ error }),
   openSource: (source, run) => {
     pending = [];
+    lastSeq = new Map();
     set((s) => ({ source, run, log: new EventLog(), range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
   },
   ingest: (events) => {
-    for (const e of events) pending.push(e);
+    for (const e of events) {
+      const last = lastSeq.get(e.container);
+      if (last !== undefined && e.seq <= last) continue;
+      lastSeq.set(e.container, e.seq);
+      pending.push(e);
+    }
     if (frame) return;
     const flush = () => {
       frame = 0;
@@ -104,12 +118,42 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 }));
 
+/**
+ * After a reload (or a second window): show the run that is going on, with the events it already had.
+ * Pushes are already flowing; `ingest` drops the repeats.
+ */
+export async function resumeRun(api: ImprintApi): Promise<void> {
+  const runs = await api.call('run.list', {});
+  const active = runs.filter((r) => r.status === 'running' || r.status === 'starting' || r.status === 'stopping').at(-1);
+  if (!active || useApp.getState().source) return;
+  useApp.getState().openSource({ kind: 'run', runId: active.runId }, active);
+  useApp.setState({ screen: 'live' });
+  held = [];
+  try {
+    let offset: number | undefined = 0;
+    while (offset !== undefined) {
+      const chunk: { events: ImprintEvent[]; next?: number } = await api.call('run.events', { runId: active.runId, offset, limit: 20_000 });
+      const src = useApp.getState().source;
+      if (src?.kind !== 'run' || src.runId !== active.runId) return;
+      useApp.getState().ingest(chunk.events);
+      offset = chunk.next;
+    }
+  } finally {
+    const later = held;
+    held = undefined;
+    const src = useApp.getState().source;
+    if (src?.kind === 'run' && src.runId === active.runId) useApp.getState().ingest(later);
+  }
+}
+
 /** Wires the API's pushes into the store. Returns the unsubscribe function. */
 export function connectPushes(api: ImprintApi): () => void {
   const offs = [
     api.on('run.events', ({ runId, events }) => {
       const src = useApp.getState().source;
-      if (src?.kind === 'run' && src.runId === runId) useApp.getState().ingest(events);
+      if (src?.kind !== 'run' || src.runId !== runId) return;
+      if (held) held.push(...events);
+      else useApp.getState().ingest(events);
     }),
     api.on('run.state', (state) => {
       const s = useApp.getState();
