@@ -115,7 +115,8 @@ export function StartScreen() {
           <input className="search" type="search" placeholder="Search images" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search images" />
         </header>
         <div className="panel-scroll" data-testid="images">
-          {imagesError ? <div className="empty error">{imagesError}</div>
+          {engine && !engine.connected ? <div className="empty">Local images appear here when the engine is reachable.</div>
+            : imagesError ? <div className="empty error">{imagesError}</div>
             : !images ? <div className="empty">Loading…</div>
             : shown.length === 0 ? <div className="empty">{images.length ? 'No image matches.' : 'No local images. Imprint never pulls on its own: pull or build one first.'}</div>
             : <table className="grid clickable">
