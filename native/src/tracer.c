@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "syscalls.h"
 
 /* PTRACE_GET_SYSCALL_INFO's layout (linux/ptrace.h), named here so both libcs agree. */
@@ -142,11 +143,43 @@ static void on_exit_stop(struct thread *t, int64_t rval)
 	t->call.has_frame = false;
 }
 
+/* A call made through another ABI (i386 int 0x80 on x86_64): numbers mean other calls, so it is not
+ * decoded, only reported once per executable and number. */
+static void foreign_call(struct thread *t, uint32_t arch, long nr)
+{
+	char key[PATH_BOUND + 32], name[48];
+	const char *exe = t->proc->exe ? t->proc->exe : "";
+
+	snprintf(key, sizeof(key), "arch %x %s", arch, exe);
+	if (!seen_first(key, (int)(nr & 0xffff) % SYSCALL_MAX))
+		return;
+#ifdef AUDIT_ARCH_I386
+	if (arch == AUDIT_ARCH_I386)
+		snprintf(name, sizeof(name), "i386:%ld", nr);
+	else
+#endif
+		snprintf(name, sizeof(name), "arch-%x:%ld", arch, nr);
+	struct frame *f = event_frame(F_SYSCALL_SEEN, t->proc->tgid, t->tid);
+
+	frame_int(f, A_NR, nr);
+	frame_str(f, A_SYSCALL, name);
+	frame_str(f, A_EXE, exe);
+	frame_commit(f);
+}
+
 static void on_syscall_stop(struct thread *t, bool seccomp)
 {
 	struct syscall_info info;
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(info), &info) <= 0) {
+		resume(t, 0);
+		return;
+	}
+	if ((info.op == OP_SECCOMP || info.op == OP_ENTRY) && info.arch != AUDIT_ARCH_NATIVE) {
+		foreign_call(t, info.arch, (long)(info.op == OP_SECCOMP ? info.seccomp.nr : info.entry.nr));
+		t->call.want_exit = false;
+		t->call.await_seccomp = info.op == OP_ENTRY && !cfg.ptrace_mode;
+		t->call.nr = -1;
 		resume(t, 0);
 		return;
 	}

@@ -93,3 +93,13 @@ test('risky calls are reported as observed, with their result', async () => {
   assert.equal(chroot?.result, 0);
   assert.ok(logLines(run).includes('after'));
 });
+
+test('i386 calls from a 64-bit program are reported by their own ABI, not decoded as x86_64 calls', async () => {
+  const run = await runProbed({ cmd: ['/opt/fixture/int80'] });
+  assertComplete(run);
+  const seen = ofKind(run, 'syscall').filter((s) => s.exe === '/opt/fixture/int80').map((s) => s.syscall);
+  assert.ok(seen.includes('i386:20') && seen.includes('i386:5'), seen.join(', '));
+  // i386 open (5) is x86_64 fstat (5): nothing may be decoded from it
+  assert.ok(!ofKind(run, 'open').some((o) => o.path === '/etc/hostname'));
+  assert.ok(logLines(run).some((l) => /^i386 open: \d+$/.test(l)));
+});
