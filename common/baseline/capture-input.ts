@@ -19,11 +19,17 @@ export interface CaptureInput {
 export class CaptureCollector {
   private events: ImprintEvent[] = [];
   private serviceByAddress = new Map<string, string>();
+  private addressesOf = new Map<string, Set<string>>();
   private probeArch: string | undefined;
   private parser = new CaptureParser({
     onEvent: (e) => this.events.push(e),
     onRecord: (r: RunRecord) => {
-      if (r.record === 'container') for (const a of r.addresses) this.serviceByAddress.set(a, r.service);
+      if (r.record === 'container') {
+        for (const a of r.addresses) this.serviceByAddress.set(a, r.service);
+        const set = this.addressesOf.get(r.service) ?? new Set<string>();
+        for (const a of r.addresses) set.add(a);
+        this.addressesOf.set(r.service, set);
+      }
       if (r.record === 'probe' && !this.probeArch) this.probeArch = r.arch;
     },
   });
@@ -37,8 +43,9 @@ export class CaptureCollector {
       const service = this.serviceByAddress.get(ep.address);
       return service ? { ...ep, service } : ep;
     };
-    const events = this.events.map((e) => (e.kind === 'connect' || e.kind === 'accept') && e.peer && !e.peer.service
+    const named = this.events.map((e) => (e.kind === 'connect' || e.kind === 'accept') && e.peer && !e.peer.service
       ? { ...e, peer: nameOf(e.peer)! } : e);
+    const events = nameClientsByTheirConnects(named, this.addressesOf);
     const images: Record<string, string> = {};
     for (const s of summary.header?.services ?? []) images[s.service] = s.image;
     const arch = summary.header?.probe?.arch ?? this.probeArch ?? summary.header?.engine?.arch;
@@ -59,4 +66,32 @@ export function readCaptureText(text: string): CaptureInput {
   const c = new CaptureCollector();
   c.push(text);
   return c.finish();
+}
+
+/**
+ * A client that exits quickly may be gone before the engine reads its address, so the server's accept cannot
+ * be named from the container records. Its own connect was named, though (by DNS, or the server's address):
+ * when exactly one service of the run connected to this service's port, the unnamed accept came from it.
+ */
+export function nameClientsByTheirConnects(events: ImprintEvent[], addressesOf: ReadonlyMap<string, ReadonlySet<string>>): ImprintEvent[] {
+  const clients = new Map<string, Set<string>>(); // "server service\0port" → client services
+  for (const e of events) {
+    if (e.kind !== 'connect' || !e.peer) continue;
+    const servers = new Set<string>();
+    if (e.peer.service) servers.add(e.peer.service);
+    for (const [service, addrs] of addressesOf) if (addrs.has(e.peer.address)) servers.add(service);
+    for (const server of servers) {
+      if (server === e.service) continue;
+      const key = `${server}\0${e.peer.port}`;
+      const set = clients.get(key) ?? new Set<string>();
+      set.add(e.service);
+      clients.set(key, set);
+    }
+  }
+  return events.map((e) => {
+    if (e.kind !== 'accept' || !e.peer || e.peer.service || e.peer.name || !e.peer.address || !e.local) return e;
+    const candidates = clients.get(`${e.service}\0${e.local.port}`);
+    if (!candidates || candidates.size !== 1) return e;
+    return { ...e, peer: { ...e.peer, service: [...candidates][0]! } };
+  });
 }

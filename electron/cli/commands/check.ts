@@ -5,7 +5,9 @@
  * CI never passes on evidence it does not have). A live check runs under the seccomp profile the baseline
  * was learned under, so both see the same calls.
  */
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunConfig } from '../../../common/api.js';
 import { describeProblem } from '../../../common/capture.js';
@@ -93,18 +95,30 @@ function render(r: CheckResult, format: Format, baselineFile: string, baselineTe
   }
 }
 
-/** Runs the image or compose file under the probe, collecting its events, and reports what made it incomplete. */
+/**
+ * Runs the image or compose file under the probe into a capture (a temporary one unless --capture is given)
+ * and checks that capture: a live check and a capture check are then the same code path, and peers that
+ * connected before the engine knew their container's address are still named from the run's records.
+ */
 async function liveRun(args: string[], flags: CheckFlags, baseline: Baseline): Promise<Evidence> {
   const duration = flags.duration;
-  const events: ImprintEvent[] = [];
   const extraLabels = labels(flags.label);
+  const tmp = flags.capture ? undefined : await mkdtemp(join(tmpdir(), 'imprint-check-'));
+  const capture = flags.capture ?? join(tmp!, 'check.imprint');
+  try {
+    return await recordAndRead(args, flags, baseline, duration, extraLabels, capture);
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseline, duration: number | undefined, extraLabels: Record<string, string>, capture: string): Promise<Evidence> {
   const opts: SessionOptions = {
-    onEvents: (batch) => { for (const e of batch) events.push(e); },
+    capture,
     onMessage: (m) => { if (m.level !== 'info') console.error(`imprint check: ${m.level}: ${m.service ? `${m.service}: ` : ''}${m.text}`); },
     seccompUnconfined: baseline.learned.seccomp === 'unconfined',
     ...(Object.keys(extraLabels).length ? { labels: extraLabels } : {}),
     ...(flags.probe ? { probePath: flags.probe } : {}),
-    ...(flags.capture ? { capture: flags.capture } : {}),
   };
   let session: RunSession;
   if (flags.image) {
@@ -129,8 +143,9 @@ async function liveRun(args: string[], flags: CheckFlags, baseline: Baseline): P
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  const incomplete = result.problems.map(describeProblem);
+  const input = await readCaptureFile(result.capture ?? capture);
+  const incomplete = [...input.incomplete, ...result.problems.map(describeProblem)];
   if (result.error) incomplete.push(`the run failed: ${result.error}`);
   if (!result.complete && incomplete.length === 0) incomplete.push('the engine reported the run incomplete');
-  return { events, incomplete: [...new Set(incomplete)] };
+  return { events: input.events, incomplete: [...new Set(incomplete)] };
 }
