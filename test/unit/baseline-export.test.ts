@@ -97,3 +97,11 @@ test('AppArmor: paths escaped, profiles parse with apparmor_parser when it is in
     assert.throws(() => execFileSync('apparmor_parser', ['-Q', '-K', file], { stdio: 'pipe' }), 'the parser can fail');
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('seccomp on aarch64 uses its architectures and the aarch64 always-allowed list', () => {
+  const arm = learnBaseline([{ events: shopRun(1).events, arch: 'aarch64' }], { seccomp: 'unconfined' });
+  const p = seccompProfile(arm, 'web');
+  assert.deepEqual(p.architectures, ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
+  assert.ok(!p.syscalls[0]!.names.includes('arch_prctl'), 'x86-only hot calls are not listed');
+  assert.ok(p.syscalls[0]!.names.includes('accept4'));
+});
