@@ -69,3 +69,22 @@ test('the learning curve rises to the number of distinct items and never falls',
   assert.equal(curve.at(-1)!.items, svcItems);
   assert.deepEqual(learningCurve([]), []);
 });
+
+test('the folder (what the fold worker runs) folds the range on screen and checks the whole run', async () => {
+  const { Folder } = await import('../../renderer/src/model/fold.js');
+  const folder = new Folder();
+  folder.append(drift.events.slice(0, 100));
+  folder.append(drift.events.slice(100));
+  folder.setBaseline(learn(normal.events));
+  const all = folder.fold({ range: null, playhead: null, incomplete: [] });
+  assert.equal(all.events, drift.events.length);
+  assert.equal(all.highlights!.result.deviations.length, 3);
+  assert.ok(all.graph.edges.some((e) => e.deviant));
+  // A range before the drift: panels show only that stretch, deviations still cover the whole run.
+  const early = folder.fold({ range: { t0: drift.events[0]!.time, t1: drift.events[30]!.time }, playhead: null, incomplete: [] });
+  assert.ok(!early.tree.some(function has(n): boolean { return n.exe === '/usr/bin/curl' || n.children.some(has); }));
+  assert.equal(early.highlights!.result.deviations.length, 3);
+  assert.equal(early.highlights, all.highlights, 'the drift check is cached while the log is unchanged');
+  folder.reset();
+  assert.equal(folder.fold({ range: null, playhead: null, incomplete: [] }).events, 0);
+});

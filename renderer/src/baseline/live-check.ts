@@ -8,18 +8,26 @@ import type { Baseline } from '../../../common/baseline/schema.js';
 import type { ImprintEvent } from '../../../common/events.js';
 import type { EventLog } from '../model/event-log.js';
 
-export interface Highlights {
+/** What the panels need to show deviations; plain data, so a Worker can compute it and post it back. */
+export interface HighlightData {
   result: CheckResult;
-  /** The first event of each deviation (object identity with the log's events). */
-  flagged: ReadonlySet<ImprintEvent>;
-  exePaths: ReadonlySet<string>;
-  filePaths: ReadonlySet<string>;
+  /** Log index of the first event of each deviation. */
+  flaggedIdx: number[];
+  exePaths: string[];
+  filePaths: string[];
   marks: { time: number; lane?: number }[];
 }
 
-export function highlight(baseline: Baseline, log: EventLog, incomplete: readonly string[] = []): Highlights {
+/** The same, resolved against the page's own log: `flagged` holds its event objects. */
+export interface Highlights extends Omit<HighlightData, 'exePaths' | 'filePaths'> {
+  flagged: ReadonlySet<ImprintEvent>;
+  exePaths: ReadonlySet<string>;
+  filePaths: ReadonlySet<string>;
+}
+
+export function highlightData(baseline: Baseline, log: EventLog, incomplete: readonly string[] = []): HighlightData {
   const result = checkDrift(baseline, { events: log.events, incomplete });
-  const flagged = new Set<ImprintEvent>(result.deviations.map((d) => d.event));
+  const firsts = new Set<ImprintEvent>(result.deviations.map((d) => d.event));
   const exePaths = new Set<string>();
   const filePaths = new Set<string>();
   for (const d of result.deviations) {
@@ -27,12 +35,27 @@ export function highlight(baseline: Baseline, log: EventLog, incomplete: readonl
     if (e.kind === 'exec') exePaths.add(e.path);
     else if ('path' in e && typeof e.path === 'string') filePaths.add(e.path);
   }
-  const marks: Highlights['marks'] = [];
-  if (flagged.size) {
+  const marks: HighlightData['marks'] = [];
+  const flaggedIdx: number[] = [];
+  if (firsts.size) {
     const events = log.events;
-    for (let i = 0; i < events.length; i++) if (flagged.has(events[i]!)) marks.push({ time: log.times[i]!, lane: log.lanes[i]! });
+    for (let i = 0; i < events.length; i++) {
+      if (!firsts.has(events[i]!)) continue;
+      flaggedIdx.push(i);
+      marks.push({ time: log.times[i]!, lane: log.lanes[i]! });
+    }
   }
-  return { result, flagged, exePaths, filePaths, marks };
+  return { result, flaggedIdx, exePaths: [...exePaths], filePaths: [...filePaths], marks };
+}
+
+export function resolveHighlights(data: HighlightData, log: EventLog): Highlights {
+  const flagged = new Set<ImprintEvent>();
+  for (const i of data.flaggedIdx) { const e = log.events[i]; if (e) flagged.add(e); }
+  return { ...data, flagged, exePaths: new Set(data.exePaths), filePaths: new Set(data.filePaths) };
+}
+
+export function highlight(baseline: Baseline, log: EventLog, incomplete: readonly string[] = []): Highlights {
+  return resolveHighlights(highlightData(baseline, log, incomplete), log);
 }
 
 export function deviationTitle(d: Deviation): string {

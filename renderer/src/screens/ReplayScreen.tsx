@@ -19,8 +19,8 @@ export async function loadCapture(path: string): Promise<void> {
     if (!mine()) return;
     if (offset === 0) header = chunk.header;
     invalid += chunk.invalid;
-    useApp.getState().log.append(chunk.events);
-    useApp.setState((s) => ({ tick: s.tick + 1, panelTick: s.panelTick + 1, source: { ...(s.source as CaptureSource), header, invalid } }));
+    useApp.getState().appendNow(chunk.events);
+    useApp.setState((s) => ({ source: { ...(s.source as CaptureSource), header, invalid } }));
     offset = chunk.next;
   }
   const s = mine();

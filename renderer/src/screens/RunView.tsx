@@ -2,8 +2,9 @@
 import { useMemo } from 'react';
 import { useApp, visibleEvents } from '../store/app-store.js';
 import { useBaseline } from '../store/baseline-store.js';
-import { connectionGraph, filesByDirectory, processTree } from '../model/views.js';
-import { highlight } from '../baseline/live-check.js';
+import type { ConnectionGraph as Graph } from '../model/views.js';
+import { resolveHighlights } from '../baseline/live-check.js';
+import { useFolds } from '../store/folds.js';
 import { Timeline } from '../timeline/Timeline.js';
 import { ConnectionGraph } from '../graph/ConnectionGraph.js';
 import { ProcessTree } from '../panels/ProcessTree.js';
@@ -12,6 +13,8 @@ import { EventTable } from '../panels/EventTable.js';
 import { LogView } from '../panels/LogView.js';
 import { Deviations } from '../panels/Deviations.js';
 
+const EMPTY_GRAPH: Graph = { nodes: [], edges: [] };
+
 export function RunView() {
   const log = useApp((s) => s.log);
   const panelTick = useApp((s) => s.panelTick);
@@ -19,26 +22,25 @@ export function RunView() {
   const playhead = useApp((s) => s.playhead);
   const run = useApp((s) => s.run);
   const loaded = useBaseline((s) => s.loaded);
+  const baselineRev = useBaseline((s) => s.rev);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const events = useMemo(() => visibleEvents(log, range, playhead), [log, panelTick, range, playhead]);
-  const highlights = useMemo(
-    () => (loaded ? highlight(loaded.baseline, log, run?.incomplete ? ['stream-broke'] : []) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [loaded, log, panelTick, run?.incomplete],
-  );
-  const tree = useMemo(() => processTree(events), [events]);
-  const dirs = useMemo(() => filesByDirectory(events), [events]);
-  const graph = useMemo(() => connectionGraph(events, highlights?.flagged), [events, highlights]);
+  const incomplete = run?.incomplete ? ['stream-broke'] : [];
+  const folds = useFolds(log, `${panelTick}|${range?.t0}|${range?.t1}|${playhead}|${baselineRev}|${incomplete.length}`,
+    { range, playhead, incomplete });
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const highlights = useMemo(() => (folds?.highlights ? resolveHighlights(folds.highlights, log) : undefined), [folds, log]);
+  const graph = folds?.graph ?? EMPTY_GRAPH;
   const deviant = useMemo(() => new Set([...graph.nodes.filter((n) => n.deviant).map((n) => n.id), ...graph.edges.filter((e) => e.deviant).map((e) => e.id)]), [graph]);
   return (
     <div className="run-view">
       <Timeline marks={highlights?.marks} />
       <div className="grid-2">
         <ConnectionGraph graph={graph} deviant={deviant} />
-        <ProcessTree roots={tree} deviantExes={highlights?.exePaths} />
+        <ProcessTree roots={folds?.tree ?? []} deviantExes={highlights?.exePaths} />
       </div>
       <div className="grid-2">
-        <FileActivity dirs={dirs} deviantPaths={highlights?.filePaths} />
+        <FileActivity dirs={folds?.dirs ?? []} deviantPaths={highlights?.filePaths} />
         <Deviations highlights={highlights} path={loaded?.path} origin={log.firstTime} />
       </div>
       <div className="grid-2 tall">

@@ -9,6 +9,7 @@ import type { EngineStatus, ImprintApi, RunState } from '../../../common/api.js'
 import type { ImprintEvent } from '../../../common/events.js';
 import { EventLog } from '../model/event-log.js';
 import type { TimeView } from '../timeline/viewport.js';
+import { foldSink } from './folds.js';
 
 export type Screen = 'start' | 'live' | 'replay' | 'baselines';
 export type Theme = 'system' | 'light' | 'dark';
@@ -47,6 +48,8 @@ export interface AppState {
   /** Shows a new run or capture: a fresh log. */
   openSource(source: Source | CaptureSource, run?: RunState): void;
   ingest(events: readonly ImprintEvent[]): void;
+  /** Appends events right away (replay), keeping the fold worker's copy in step. */
+  appendNow(events: readonly ImprintEvent[]): void;
 }
 
 let pending: ImprintEvent[] = [];
@@ -66,7 +69,7 @@ const stored = (key: string): string | null => { try { return localStorage.getIt
 
 export const useApp = create<AppState>()((set, get) => ({
   screen: 'start',
-  log: new EventLog(),
+  log: (() => { const log = new EventLog(); foldSink.reset(log); return log; })(),
   tick: 0,
   panelTick: 0,
   range: null,
@@ -88,7 +91,14 @@ export const useApp = create<AppState>()((set, get) => ({
   openSource: (source, run) => {
     pending = [];
     lastSeq = new Map();
-    set((s) => ({ source, run, log: new EventLog(), range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
+    const log = new EventLog();
+    foldSink.reset(log);
+    set((s) => ({ source, run, log, range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
+  },
+  appendNow: (events) => {
+    get().log.append(events);
+    foldSink.append(events);
+    set((s) => ({ tick: s.tick + 1, panelTick: s.panelTick + 1 }));
   },
   ingest: (events) => {
     for (const e of events) {
@@ -103,6 +113,7 @@ export const useApp = create<AppState>()((set, get) => ({
       const batch = pending;
       pending = [];
       get().log.append(batch);
+      foldSink.append(batch);
       const now = performance.now();
       if (now - lastPanel >= PANEL_INTERVAL_MS) {
         lastPanel = now;
