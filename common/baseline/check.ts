@@ -93,25 +93,32 @@ class ServiceIndex {
     for (const i of svc.uids) add('uid', itemKey.uid(i));
     for (const i of svc.syscalls) add('syscall', i.name);
   }
-  private has(cat: string, key: string, glob = false): boolean {
-    if (this.exact.get(cat)?.has(key)) return true;
-    return glob && (this.globs.get(cat) ?? []).some((g) => globMatch(g, key));
+  /** The baseline item ("category key") covering `key`, exactly or by glob. */
+  private find(cat: string, key: string, glob = false): string | undefined {
+    if (this.exact.get(cat)?.has(key)) return `${cat} ${key}`;
+    const g = glob ? (this.globs.get(cat) ?? []).find((p) => globMatch(p, key)) : undefined;
+    return g === undefined ? undefined : `${cat} ${g}`;
   }
-  allows(f: Fact): boolean {
+  /**
+   * The baseline item ("category key") that allows this fact, `always` for calls on the always-allowed list,
+   * or undefined: a deviation. Reads are always allowed: listed for review and policies, never drift.
+   */
+  covering(f: Fact): string | undefined {
     switch (f.category) {
-      case 'executable': return this.has('executable', f.key, true);
-      case 'read': return true; // reads are listed for review and policies, never drift
+      case 'executable': return this.find('executable', f.key, true);
+      case 'read': return this.find('read', f.key, true) ?? 'always';
       // Creating and writing both modify the path: either listing covers both.
-      case 'write': case 'create': return this.has('write', f.key, true) || this.has('create', f.key, true);
-      case 'delete': return this.has('delete', f.key, true);
-      case 'listen': case 'dns': case 'uid': return this.has(f.category, f.key);
-      case 'syscall': return this.alwaysAllowed.has(f.key) || this.has('syscall', f.key);
+      case 'write': case 'create': return this.find(f.category, f.key, true) ?? this.find(f.category === 'write' ? 'create' : 'write', f.key, true);
+      case 'delete': return this.find('delete', f.key, true);
+      case 'listen': case 'dns': case 'uid': return this.find(f.category, f.key);
+      case 'syscall': return this.find('syscall', f.key) ?? (this.alwaysAllowed.has(f.key) ? 'always' : undefined);
       case 'outbound': case 'inbound': {
         const list = f.category === 'outbound' ? this.svc.outbound : this.svc.inbound;
         // The same peer may be named by service, DNS name or address in different runs: any of them matches.
-        return list.some((i) => i.protocol === f.protocol && i.port === f.port &&
+        const item = list.find((i) => i.protocol === f.protocol && i.port === f.port &&
           (i.peer === f.peer || (f.address !== undefined && (i.peer === f.address || addressesOf(i).includes(f.address))) ||
            (f.kind === 'unix' && i.kind === 'unix' && globMatch(i.peer, f.peer))));
+        return item ? `${f.category} ${itemKey.peer(item)}` : undefined;
       }
     }
   }
@@ -180,8 +187,8 @@ export function checkDrift(baseline: Baseline, input: CheckInput): CheckResult {
     const target = services[f.service]!;
     let s = seenKeys.get(target);
     if (!s) seenKeys.set(target, (s = new Set()));
-    s.add(`${f.category} ${f.key}`);
-    if (index.allows(f)) return;
+    const covered = index.covering(f);
+    if (covered !== undefined) { s.add(covered); return; }
     const rule = RULE_OF[f.category];
     const id = `${rule}\0${f.service}\0${f.key}`;
     const prev = deviations.get(id);

@@ -92,3 +92,12 @@ test('hand-edited globs in the baseline allow matching paths', () => {
   assert.equal(checkDrift(edited, { events: r.events }).verdict, 'clean');
   assert.equal(checkDrift(baseline, { events: r.events }).verdict, 'drift');
 });
+
+test('items matched by glob or by another name of the same peer count as seen, not as unseen', () => {
+  const edited = structuredClone(baseline);
+  edited.services.web!.files.create = [{ path: '/var/lib/nginx/**', runs: 1, by: ['/usr/sbin/nginx'] }];
+  const r = checkDrift(edited, { events: shopRun(1).events });
+  assert.equal(r.verdict, 'clean');
+  assert.ok(!r.unseen.some((u) => u.item === '/var/lib/nginx/**'), JSON.stringify(r.unseen));
+  assert.deepEqual(r.unseen, []);
+});
