@@ -248,7 +248,7 @@ export function describeProblem(p: CompletenessProblem): string {
     case 'seq-gaps': return 'events were lost (sequence gaps)';
     case 'no-probe': return 'the probe did not start in a container';
     case 'decode-errors': return 'some frames could not be decoded';
-    case 'interrupted': return 'the run was interrupted';
+    case 'interrupted': return 'the run was interrupted (it did not start fully, or was stopped from outside Imprint)';
     case 'engine-lost': return 'the connection to the Docker engine was lost';
   }
 }

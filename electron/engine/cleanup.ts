@@ -43,13 +43,21 @@ export async function removeNetwork(docker: Dockerode, id: string): Promise<void
   }
 }
 
+export interface RemoveResult {
+  /** What could not be removed, with why. */
+  left: string[];
+  /** The engine did not answer at some point (it was restarting or gone). */
+  unreachable: boolean;
+}
+
 /**
  * Removes every container and network of the run. Retries for up to `retryMs` (the engine may be
  * restarting) and reports what could not be removed instead of throwing.
  */
-export async function removeRun(docker: Dockerode, runId: string, retryMs = 30_000): Promise<string[]> {
+export async function removeRun(docker: Dockerode, runId: string, retryMs = 30_000): Promise<RemoveResult> {
   const deadline = Date.now() + retryMs;
   const filters = JSON.stringify({ label: [`${LABEL_RUN}=${runId}`] });
+  let unreachable = false;
   for (let attempt = 0; ; attempt++) {
     const left: string[] = [];
     try {
@@ -61,11 +69,12 @@ export async function removeRun(docker: Dockerode, runId: string, retryMs = 30_0
       for (const n of networks) {
         try { await removeNetwork(docker, n.Id); } catch (err) { left.push(`network ${n.Name}: ${(err as Error).message}`); }
       }
-      if (left.length === 0) return [];
+      if (left.length === 0) return { left, unreachable };
     } catch (err) {
+      unreachable = true;
       left.push(`engine: ${(err as Error).message}`);
     }
-    if (Date.now() >= deadline) return left;
+    if (Date.now() >= deadline) return { left, unreachable };
     await sleep(Math.min(2000, 200 * 2 ** attempt));
   }
 }

@@ -73,6 +73,13 @@ class Session implements RunSession {
   private lastStateAt = 0;
   private stopping: Promise<void> | undefined;
   private finishing = false;
+  /** Imprint asked the containers to stop (stop(), --duration, --until). */
+  private stopRequested = false;
+  /** A container was killed by someone else: `docker stop`, or the engine shutting down. */
+  private stoppedOutside = false;
+  /** The engine's event stream closed while the run was going: the engine stopped or restarted. */
+  private engineGone = false;
+  private engineEvents: NodeJS.ReadableStream | undefined;
   private result: RunResult | undefined;
   private readonly eventListeners = new Set<(e: ImprintEvent[]) => void>();
   private readonly stateListeners = new Set<(s: RunState) => void>();
@@ -137,6 +144,7 @@ class Session implements RunSession {
         this.writer = await CaptureWriter.open(this.opts.capture, this.header(probe, images));
         this.capturePath = this.writer.partialPath;
       }
+      await this.watchEngine();
       this.batchTimer = setInterval(() => this.flushBatch(), this.opts.batchMs ?? DEFAULT_BATCH_MS);
       this.batchTimer.unref();
       for (const spec of this.plan.specs) {
@@ -162,6 +170,42 @@ class Session implements RunSession {
       this.durationTimer = setTimeout(() => this.stopAll(), this.plan.duration * 1000);
       this.durationTimer.unref();
     }
+  }
+
+  /**
+   * Follows the engine's events for this run: a `kill` Imprint did not ask for means the containers were
+   * stopped from outside (docker stop, an engine shutdown); the stream closing means the engine went away.
+   */
+  private async watchEngine(): Promise<void> {
+    const stream = (await this.conn.docker.getEvents({ filters: { label: [`imprint.run=${this.id}`], type: ['container'] } })) as NodeJS.ReadableStream;
+    this.engineEvents = stream;
+    let carry = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (carry + chunk.toString('utf8')).split('\n');
+      carry = (lines.pop() ?? '').slice(0, 65_536);
+      for (const line of lines) {
+        let ev: { Action?: unknown; Actor?: { Attributes?: Record<string, unknown> } };
+        try { ev = JSON.parse(line); } catch { continue; }
+        if (ev.Action === 'kill' && !this.stopRequested && !this.stoppedOutside) {
+          this.stoppedOutside = true;
+          const service = String(ev.Actor?.Attributes?.['imprint.service'] ?? '');
+          const text = `${service || 'a container'} was stopped from outside Imprint (signal ${String(ev.Actor?.Attributes?.signal ?? '?')}: docker stop, or the engine shutting down)`;
+          this.record({ record: 'problem', time: Date.now(), code: 'stopped-outside', message: text });
+          this.message({ level: 'warning', code: 'stopped-outside', text });
+        }
+      }
+    });
+    const closed = () => {
+      if (this.finishing || this.engineGone) return;
+      this.engineGone = true;
+      const text = 'the container engine closed its event stream during the run: it stopped or restarted';
+      this.error ??= text;
+      this.record({ record: 'problem', time: Date.now(), code: 'engine-lost', message: text });
+      this.message({ level: 'error', code: 'engine-lost', text });
+    };
+    stream.on('end', closed);
+    stream.on('error', closed);
+    stream.on('close', closed);
   }
 
   private header(probe: ProbeBinary, images: Map<string, Dockerode.ImageInspectInfo>): CaptureHeader {
@@ -294,6 +338,7 @@ class Session implements RunSession {
 
   private stopAll(): void {
     if (this.stopping || this.finishing) return;
+    this.stopRequested = true;
     if (this.status === 'running' || this.status === 'starting') this.status = 'stopping';
     this.emitState(true);
     const grace = this.opts.stopGraceSeconds ?? 5;
@@ -306,10 +351,18 @@ class Session implements RunSession {
     this.finishing = true;
     if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.batchTimer) clearInterval(this.batchTimer);
+    (this.engineEvents as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     this.flushBatch();
-    const lost = this.runs.some((r) => r.engineLost);
-    const left = await removeRun(this.conn.docker, this.id, lost ? 60_000 : 20_000);
-    if (left.length) this.message({ level: 'error', code: 'cleanup', text: `could not remove: ${left.join('; ')} (the next start sweeps them)` });
+    const removal = await removeRun(this.conn.docker, this.id, this.runs.some((r) => r.engineLost) ? 60_000 : 20_000);
+    if (removal.left.length) this.message({ level: 'error', code: 'cleanup', text: `could not remove: ${removal.left.join('; ')} (the next start sweeps them)` });
+    if (removal.unreachable && !this.runs.some((r) => r.engineLost)) {
+      // The engine went away as the run ended (a restart stops containers itself): say so.
+      const text = 'the container engine stopped answering during the run (restarted or stopped?); its containers were stopped by the engine, not by Imprint';
+      this.error ??= text;
+      this.record({ record: 'problem', time: Date.now(), code: 'engine-lost', message: text });
+      this.message({ level: 'error', code: 'engine-lost', text });
+    }
+    const lost = this.runs.some((r) => r.engineLost) || removal.unreachable || this.engineGone;
     const services: ServiceResult[] = this.runs.map((r) => {
       const out: ServiceResult = { service: r.service, container: r.container, complete: Boolean(r.stream.hello && r.stream.end) && r.stream.missing === 0 && r.decodeErrors === 0, missing: r.stream.missing };
       if (r.exit?.exitCode !== undefined) out.exitCode = r.exit.exitCode;
@@ -325,7 +378,8 @@ class Session implements RunSession {
       if (r.decodeErrors > 0 && r.stream.hello) problems.add('decode-errors');
       if (r.engineLost) problems.add('engine-lost');
     }
-    if (failedToStart || this.runs.length === 0) problems.add('interrupted');
+    if (lost) problems.add('engine-lost');
+    if (failedToStart || this.runs.length === 0 || this.stoppedOutside) problems.add('interrupted');
     const exitCode = this.exitCode(services);
     this.endedAt = Date.now();
     const dropped = this.models.counters.dropped;
@@ -420,7 +474,11 @@ export async function startRun(config: RunConfig, opts: SessionOptions = {}): Pr
   if (config.command?.length) spec.command = config.command;
   if (config.env?.length) spec.env = config.env;
   if (config.ports?.length) spec.ports = config.ports;
-  if (config.network) { spec.network = config.network; spec.aliases = [service]; }
+  if (config.network) {
+    spec.network = config.network;
+    // Aliases exist only on user-defined networks.
+    if (!['bridge', 'host', 'none', 'default'].includes(config.network) && !config.network.startsWith('container:')) spec.aliases = [service];
+  }
   if (config.name) spec.name = config.name;
   const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [] };
   if (config.duration) plan.duration = config.duration;

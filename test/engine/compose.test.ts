@@ -1,0 +1,49 @@
+/** A compose file of three services where one calls the other two by name, on the real dockerd. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayCapture } from '../../electron/capture/reader.js';
+import { EngineError, startCompose, type SessionMessage } from '../../electron/engine/index.js';
+import { TEST_LABELS, leftovers } from './helpers.js';
+
+test('trio: client reaches cache and web by service name; the graph shows it; --until returns its code', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-compose-'));
+  try {
+    const capture = join(dir, 'trio.imprint');
+    const session = await startCompose({ file: 'test/fixtures/compose/trio.yaml', until: 'client', duration: 120 }, { labels: TEST_LABELS, capture });
+    const r = await session.done;
+    assert.equal(r.exitCode, 0, JSON.stringify(r.services));
+    assert.equal(r.complete, true, r.problems.join());
+    assert.deepEqual(r.services.map((s) => s.service), ['cache', 'web', 'client']);
+    const g = session.models.graph.snapshot();
+    const edge = (to: string, port: number) => g.edges.find((e) => e.from === 'service:client' && e.to === `service:${to}` && e.port === port && e.count > 0);
+    assert.ok(edge('cache', 6379), 'client → cache tcp/6379');
+    assert.ok(edge('web', 80), 'client → web tcp/80');
+    assert.deepEqual(g.nodes.find((n) => n.id === 'service:cache')?.listen, [{ protocol: 'tcp', port: 6379 }]);
+    assert.ok(g.nodes.find((n) => n.id === 'service:web')?.listen.some((l) => l.port === 80));
+    const names = session.events(0, 1e6).events.filter((e) => e.kind === 'connect' && e.peer?.service === 'cache');
+    assert.ok(names.length > 0, 'connect events carry the peer service name');
+    // Replayed from the capture, with no engine: the same graph.
+    const replay = await replayCapture(capture);
+    assert.equal(replay.summary.complete, true);
+    assert.deepEqual(replay.models.graph.snapshot().edges.map((e) => e.id).sort(), g.edges.map((e) => e.id).sort());
+    assert.deepEqual(await leftovers(session.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('unsupported compose keys are reported; an --until that is not a service is an error', async () => {
+  const messages: SessionMessage[] = [];
+  const session = await startCompose({ file: 'test/fixtures/compose/unsupported.yaml' }, { labels: TEST_LABELS, onMessage: (m) => messages.push(m) });
+  const r = await session.done;
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(messages.filter((m) => m.code === 'compose-unsupported').map((m) => m.text).sort(),
+    ['services.app.healthcheck: not supported, ignored', 'services.app.restart: not supported, ignored', 'services.app.volumes: not supported, ignored', 'volumes: not supported, ignored']);
+  assert.deepEqual(await leftovers(session.id), []);
+  const err = await startCompose({ file: 'test/fixtures/compose/trio.yaml', until: 'nope' }, { labels: TEST_LABELS }).catch((e: unknown) => e);
+  assert.ok(err instanceof EngineError);
+  assert.equal(err.code, 'compose-invalid');
+});
