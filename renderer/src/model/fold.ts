@@ -6,18 +6,25 @@
  */
 import type { Baseline } from '../../../common/baseline/schema.js';
 import type { ImprintEvent } from '../../../common/events.js';
-import { highlightData, type HighlightData } from '../baseline/live-check.js';
+import { highlightData, learningCurve, type HighlightData } from '../baseline/live-check.js';
 import type { TimeView } from '../timeline/viewport.js';
 import { EventLog } from './event-log.js';
 import { connectionGraph, filesByDirectory, processTree, type ConnectionGraph, type DirStat, type ProcessNode } from './views.js';
 
-export interface FoldRequest { range: TimeView | null; playhead: number | null; incomplete: string[] }
+export interface FoldRequest {
+  range: TimeView | null;
+  playhead: number | null;
+  incomplete: string[];
+  /** Also compute the learning curve (the Baselines screen). */
+  curve?: boolean;
+}
 
 export interface FoldResult {
   tree: ProcessNode[];
   dirs: DirStat[];
   graph: ConnectionGraph;
   highlights?: HighlightData;
+  curve?: { time: number; items: number }[];
   /** Events in the log when this was folded. */
   events: number;
   /** Milliseconds the fold took. */
@@ -59,6 +66,7 @@ export class Folder {
       events: log.length, cost: 0,
       ...(highlights ? { highlights } : {}),
     };
+    if (req.curve) result.curve = learningCurve(log.events);
     result.cost = performance.now() - start;
     return result;
   }

@@ -1,17 +1,18 @@
 /** The containers' stdout and stderr, virtualized, with search (Podman Desktop #10469). */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { EventOf, ImprintEvent } from '../../../common/events.js';
 
 export function LogView({ events }: { events: readonly ImprintEvent[] }) {
   const [query, setQuery] = useState('');
   const [follow, setFollow] = useState(true);
+  const deferredQuery = useDeferredValue(query);
   const lines = useMemo(() => {
-    const q = query.trim().toLowerCase();
+    const q = deferredQuery.trim().toLowerCase();
     const out: EventOf<'log'>[] = [];
     for (const e of events) if (e.kind === 'log' && (!q || e.line.toLowerCase().includes(q) || e.service.toLowerCase().includes(q))) out.push(e);
     return out;
-  }, [events, query]);
+  }, [events, deferredQuery]);
   const scroller = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({ count: lines.length, getScrollElement: () => scroller.current, estimateSize: () => 22, overscan: 30 });
   useEffect(() => { if (follow && lines.length) virt.scrollToIndex(lines.length - 1, { align: 'end' }); }, [lines.length, follow, virt]);

@@ -9,7 +9,7 @@ export function ProcessTree({ roots, deviantExes }: { roots: ProcessNode[]; devi
       <div className="panel-scroll" data-testid="process-tree">
         {roots.length === 0
           ? <div className="empty">No processes in this range.</div>
-          : <ul className="tree">{roots.map((n) => <Row key={n.key} node={n} depth={0} deviant={deviantExes} />)}</ul>}
+          : <ul className="tree"><Rows nodes={roots} depth={0} deviant={deviantExes} /></ul>}
       </div>
     </section>
   );
@@ -20,6 +20,22 @@ function count(nodes: ProcessNode[]): number {
   const walk = (list: ProcessNode[]) => { for (const x of list) { n++; walk(x.children); } };
   walk(nodes);
   return n;
+}
+
+/** At most this many siblings are drawn; an exec storm's thousands of processes get a summary line. */
+const MAX_SIBLINGS = 200;
+
+function Rows({ nodes, depth, deviant }: { nodes: ProcessNode[]; depth: number; deviant?: ReadonlySet<string> }) {
+  const [all, setAll] = useState(false);
+  const shown = all ? nodes : nodes.slice(0, MAX_SIBLINGS);
+  return (
+    <>
+      {shown.map((n) => <Row key={n.key} node={n} depth={depth} deviant={deviant} />)}
+      {shown.length < nodes.length && (
+        <li><button className="link" onClick={() => setAll(true)}>… {nodes.length - shown.length} more processes</button></li>
+      )}
+    </>
+  );
 }
 
 function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; deviant?: ReadonlySet<string> }) {
@@ -39,7 +55,7 @@ function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; devia
         {bad && <span className="badge danger">new</span>}
         <span className={`exit ${node.exit && (node.exit.code ?? 1) !== 0 ? 'bad' : ''}`}>{exit}</span>
       </div>
-      {open && node.children.length > 0 && <ul>{node.children.map((c) => <Row key={c.key} node={c} depth={depth + 1} deviant={deviant} />)}</ul>}
+      {open && node.children.length > 0 && <ul><Rows nodes={node.children} depth={depth + 1} deviant={deviant} /></ul>}
     </li>
   );
 }

@@ -10,7 +10,7 @@ import { api } from '../api/instance.js';
 import { useApp } from '../store/app-store.js';
 import { useBaseline } from '../store/baseline-store.js';
 import { applyDecisions, diffBaselines, suggestPattern, type Decision, type DiffEntry } from '../baseline/diff.js';
-import { learningCurve } from '../baseline/live-check.js';
+import { useFolds } from '../store/folds.js';
 import { fmtDuration } from '../panels/RunHeader.js';
 
 export async function loadBaseline(path: string): Promise<void> {
@@ -81,8 +81,8 @@ function SaveAndLoad() {
 function LearningCurve() {
   const log = useApp((s) => s.log);
   const panelTick = useApp((s) => s.panelTick);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const curve = useMemo(() => learningCurve(log.events), [log, panelTick]);
+  // Folded off the main thread like the other panels: observing a million events takes seconds.
+  const curve = useFolds(log, `curve|${panelTick}`, { range: null, playhead: null, incomplete: [], curve: true })?.curve ?? [];
   const w = 560, h = 220, pad = 36;
   const max = Math.max(1, ...curve.map((p) => p.items));
   const t0 = curve[0]?.time ?? 0, t1 = curve[curve.length - 1]?.time ?? 1;

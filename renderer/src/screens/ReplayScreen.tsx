@@ -14,13 +14,14 @@ export async function loadCapture(path: string): Promise<void> {
   let offset: number | undefined = 0;
   let invalid = 0;
   let header: unknown;
+  let incomplete: string[] = [];
   while (offset !== undefined && mine()) {
     const chunk: CaptureChunk = await api().call('capture.read', { path, offset, limit: CHUNK });
     if (!mine()) return;
-    if (offset === 0) header = chunk.header;
+    if (offset === 0) { header = chunk.header; incomplete = chunk.incomplete; }
     invalid += chunk.invalid;
     useApp.getState().appendNow(chunk.events);
-    useApp.setState((s) => ({ source: { ...(s.source as CaptureSource), header, invalid } }));
+    useApp.setState((s) => ({ source: { ...(s.source as CaptureSource), header, invalid, incomplete } }));
     offset = chunk.next;
   }
   const s = mine();
@@ -80,6 +81,9 @@ export function ReplayScreen() {
         <>
           <RunHeader title={capture.path} extra={<>
             {capture.loading && <span className="badge">loading…</span>}
+            {capture.incomplete && capture.incomplete.length > 0 && (
+              <span className="badge danger" title={capture.incomplete.join('\n')} data-testid="capture-incomplete">incomplete capture</span>
+            )}
             {capture.invalid > 0 && <span className="badge warn" title="Lines that did not parse or validate were skipped">{capture.invalid} bad lines skipped</span>}
           </>} />
           <RunView />

@@ -16,7 +16,11 @@ export type Theme = 'system' | 'light' | 'dark';
 export const PANEL_INTERVAL_MS = 400;
 
 export interface Source { kind: 'run'; runId: string } 
-export interface CaptureSource { kind: 'capture'; path: string; loading: boolean; invalid: number; header?: unknown }
+export interface CaptureSource {
+  kind: 'capture'; path: string; loading: boolean; invalid: number; header?: unknown;
+  /** Why the capture is not known to be complete (from the file itself); empty when it is. */
+  incomplete?: string[];
+}
 
 export interface Selection { kind: 'node' | 'edge'; id: string }
 
