@@ -157,6 +157,18 @@ export function sequenceGaps(events: Iterable<ImprintEvent>): string[] {
   return out;
 }
 
+/**
+ * Notices that mean the probe did not see the app (native/PROTOCOL.md, "Notice codes"): `ptrace-denied`
+ * leaves the app running untraced, so a run without events from it proves nothing.
+ */
+export function probeBlindSpots(events: Iterable<ImprintEvent>): string[] {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.kind === 'notice' && e.code === 'ptrace-denied') out.add(`the probe could not trace ${e.service.slice(0, 64)} (ptrace denied): its behaviour was not seen`);
+  }
+  return [...out].sort();
+}
+
 /** Which baseline service each capture service is checked against. One-to-one by name; a lone service maps to a lone service. */
 function mapServices(baseline: Baseline, seen: readonly string[]): Record<string, string> {
   const names = Object.keys(baseline.services);
@@ -211,7 +223,7 @@ export function checkDrift(baseline: Baseline, input: CheckInput): CheckResult {
     for (const i of svc.syscalls) check('syscall', i.name, i.runs);
   }
 
-  const incomplete = [...(input.incomplete ?? []), ...sequenceGaps(events)];
+  const incomplete = [...new Set([...(input.incomplete ?? []), ...sequenceGaps(events), ...probeBlindSpots(events)])];
   const list = [...newServices.values(), ...deviations.values()].sort((a, b) =>
     a.service < b.service ? -1 : a.service > b.service ? 1 : a.event.time - b.event.time || a.event.seq - b.event.seq);
   const verdict: Verdict = list.length ? 'drift' : incomplete.length || events.length === 0 ? 'inconclusive' : 'clean';

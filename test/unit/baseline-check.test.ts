@@ -101,3 +101,11 @@ test('items matched by glob or by another name of the same peer count as seen, n
   assert.ok(!r.unseen.some((u) => u.item === '/var/lib/nginx/**'), JSON.stringify(r.unseen));
   assert.deepEqual(r.unseen, []);
 });
+
+test('a probe that could not trace the app makes the check inconclusive, never clean', () => {
+  const r = shopRun(1);
+  r.events.push({ ...r.events[0]!, seq: 999, kind: 'notice', code: 'ptrace-denied', message: 'ptrace is not permitted' } as never);
+  const out = checkDrift(baseline, { events: r.events.filter((e) => e.service === 'web' || e.kind === 'notice').map((e, i) => ({ ...e, seq: i + 2 })) });
+  assert.equal(out.verdict, 'inconclusive');
+  assert.match(out.incomplete.join(), /could not trace web \(ptrace denied\)/);
+});

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
 import { stringifyBaseline } from '../../../common/baseline/file.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
 import { mergeBaselines } from '../../../common/baseline/merge.js';
@@ -39,6 +40,7 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
   const profiles = new Set<string>();
   for (const path of captures) {
     const input = await readCaptureFile(path);
+    input.incomplete.push(...sequenceGaps(input.events), ...probeBlindSpots(input.events));
     if (input.incomplete.length && !flags.allowIncomplete) {
       throw new CliError(`${path} is incomplete (${input.incomplete.join('; ')}); learning from it would miss behaviour. Record it again, or pass --allow-incomplete`);
     }
