@@ -141,6 +141,7 @@ void exec_event(struct thread *t, pid_t former)
 		}
 	}
 	t->proc->vm_readv_refused = false;
+	process_close_mem(t->proc);
 	t->proc->stepping = false;
 	t->proc->dns_fd = -1;
 	if (t->stash)
@@ -196,6 +197,8 @@ void fork_event(struct thread *t, int event)
 
 bool setid_entry(struct thread *t)
 {
+	/* After the change the process may be non-dumpable: open its memory while we still may. */
+	mem_keep_open(t);
 	uint64_t *a = t->call.args;
 	int variant = sysent_of(t->call.nr)->variant, nargs = 1;
 	struct frame *f = call_frame(t, F_SETID);

@@ -1,7 +1,12 @@
 /*
- * Tracee memory. process_vm_readv is fast but needs ptrace-access rights, which a tracee loses when it
- * drops to another uid (it becomes non-dumpable and we have no CAP_SYS_PTRACE); PTRACE_PEEKDATA only
- * needs us to be its tracer, so it is the fallback, remembered per process.
+ * Tracee memory, read in the cheapest way that works:
+ *  1. process_vm_readv: one call, no descriptor. Needs ptrace-access rights at each call (lost when the
+ *     tracee changes uid and becomes non-dumpable), and Docker's default seccomp profile denies it
+ *     without CAP_SYS_PTRACE.
+ *  2. pread on /proc/PID/mem, opened once per process image. Access is checked when the file is
+ *     opened, so a descriptor opened before the tracee drops privileges keeps working after it becomes
+ *     non-dumpable: mem_keep_open is called at every set*id entry for that reason.
+ *  3. PTRACE_PEEKDATA, a word at a time; for a non-dumpable tracee it too needs CAP_SYS_PTRACE.
  */
 #include "mem.h"
 
@@ -61,27 +66,66 @@ ssize_t mem_read(struct thread *t, uint64_t addr, void *buf, size_t len)
 {
 	ssize_t n = mem_read_raw(t, addr, buf, len);
 
-	if (n < 0 && addr != 0 && t->proc->vm_readv_refused)
+	if (n < 0 && addr != 0 && t->proc->vm_readv_refused && t->proc->mem_fd < 0)
 		unreadable_once();
 	return n;
 }
 
+/* Opens /proc/TGID/mem for the process's current image, if not yet done. */
+static int mem_fd_of(struct thread *t)
+{
+	struct process *p = t->proc;
+	char path[64];
+
+	if (p->mem_fd >= 0 || p->mem_refused)
+		return p->mem_fd;
+	snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
+	p->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (p->mem_fd < 0)
+		p->mem_refused = true;
+	return p->mem_fd;
+}
+
+void mem_keep_open(struct thread *t)
+{
+	mem_fd_of(t);
+}
+
+/* process_vm_readv: EPERM for every process and never a success means a seccomp profile denies it
+ * (Docker's default does without CAP_SYS_PTRACE): stop trying. */
+static int vm_readv_ok, vm_readv_eperm;
+
 static ssize_t mem_read_raw(struct thread *t, uint64_t addr, void *buf, size_t len)
 {
+	struct process *p = t->proc;
+	int fd;
+
 	if (len == 0)
 		return 0;
-	if (addr == 0)
+	if (addr == 0 || addr > INT64_MAX - len)
 		return -1;
-	if (!t->proc->vm_readv_refused) {
+	if (!p->vm_readv_refused && (vm_readv_ok || vm_readv_eperm < 3)) {
 		/* One call: a read that runs into an unmapped page returns the part before it. */
 		struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
 		ssize_t n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
 
-		if (n > 0)
+		if (n > 0) {
+			vm_readv_ok = 1;
 			return n;
+		}
 		if (!(n < 0 && (errno == EPERM || errno == ENOSYS || errno == EACCES)))
 			return -1;
-		t->proc->vm_readv_refused = true;
+		p->vm_readv_refused = true;
+		vm_readv_eperm++;
+	}
+	fd = mem_fd_of(t);
+	if (fd >= 0) {
+		ssize_t n = pread(fd, buf, len, (off_t)addr);
+
+		if (n > 0)
+			return n;
+		if (n < 0 && errno == EIO)
+			return -1; /* nothing mapped at addr */
 	}
 	return peek_read(t->tid, addr, buf, len);
 }

@@ -13,6 +13,8 @@
 
 /* Reads up to len bytes; returns the number read (short at an unmapped page) or -1. */
 ssize_t mem_read(struct thread *t, uint64_t addr, void *buf, size_t len);
+/* Opens the process's memory now, while access is still allowed (before a uid change). */
+void mem_keep_open(struct thread *t);
 /* Reads a NUL-terminated string into buf (size >= 1). Returns its length, or -1 when unreadable.
  * *truncated is set when no NUL came within size - 1 bytes. */
 ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bool *truncated);

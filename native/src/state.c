@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "syscalls.h"
 
@@ -59,6 +60,7 @@ static struct process *process_get(pid_t tgid)
 	p = xcalloc(1, sizeof(*p));
 	p->tgid = tgid;
 	p->dns_fd = -1;
+	p->mem_fd = -1;
 	p->next = processes[slot(tgid)];
 	processes[slot(tgid)] = p;
 	return p;
@@ -76,6 +78,7 @@ static void process_put(struct process *p)
 			break;
 		}
 	}
+	process_close_mem(p);
 	free(p->exe);
 	free(p->cwd);
 	free(p);
@@ -130,6 +133,14 @@ void thread_rehome(struct thread *t, pid_t tgid)
 	t->proc = process_get(tgid);
 	t->proc->threads++;
 	process_put(old);
+}
+
+void process_close_mem(struct process *p)
+{
+	if (p->mem_fd >= 0)
+		close(p->mem_fd);
+	p->mem_fd = -1;
+	p->mem_refused = false;
 }
 
 void process_inherit(struct process *child, const struct process *parent)

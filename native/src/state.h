@@ -16,6 +16,8 @@ struct process {
 	bool cwd_stale;
 	bool ids_known;         /* uid/gid below are current (cleared by any set*id call) */
 	int64_t uid, gid;       /* real uid and gid */
+	int mem_fd;             /* /proc/PID/mem of its current mm, opened lazily; -1 when not open */
+	bool mem_refused;       /* opening it failed: do not retry until the next exec */
 	bool vm_readv_refused;  /* process_vm_readv failed (uid change): use PTRACE_PEEKDATA */
 	/* DNS stepping: all threads take every syscall stop until the exchange is over. */
 	bool stepping;
@@ -67,6 +69,8 @@ struct process *process_find(pid_t tgid);
 /* Calls fn on every thread of a process. */
 void process_each_thread(struct process *p, void (*fn)(struct thread *));
 void set_str(char **dst, const char *src);
+/* Forgets the /proc/PID/mem descriptor (the process exec'd a new mm, or ended). */
+void process_close_mem(struct process *p);
 
 /* First use of syscall `nr` by executable `exe`? Records it. */
 bool seen_first(const char *exe, int nr);
