@@ -5,14 +5,18 @@
  * yaml-language-server modeline for editors, and as `$schema` for other tools.
  */
 import { isMap, isScalar, isSeq, parseDocument, visit, Document } from 'yaml';
+import { applyComments, collectComments } from './comments.js';
 import { baselineSchema, BASELINE_VERSION, type Baseline } from './schema.js';
 
 export const BASELINE_SCHEMA_FILE = 'assets/schema/baseline-v1.schema.json';
 
 export class BaselineFileError extends Error {}
 
-/** Serializes a baseline; `schemaRef` is the schema's path relative to the file (or a URL). */
-export function stringifyBaseline(baseline: Baseline, schemaRef: string): string {
+/**
+ * Serializes a baseline; `schemaRef` is the schema's path relative to the file (or a URL). With
+ * `keepCommentsFrom` (the text of the file being replaced), people's comments on items that still exist stay.
+ */
+export function stringifyBaseline(baseline: Baseline, schemaRef: string, keepCommentsFrom?: string): string {
   const { $schema: _ignored, ...rest } = baseline;
   const doc = new Document({ $schema: schemaRef, ...rest });
   // Lists of items: each item a one-line flow mapping, so a change touches only its own line.
@@ -23,6 +27,7 @@ export function stringifyBaseline(baseline: Baseline, schemaRef: string): string
   });
   const alwaysAllowed = doc.getIn(['learned', 'alwaysAllowed'], true);
   if (isSeq(alwaysAllowed)) alwaysAllowed.flow = true;
+  if (keepCommentsFrom !== undefined) applyComments(doc, collectComments(keepCommentsFrom));
   doc.commentBefore =
     ` yaml-language-server: $schema=${schemaRef}\n` +
     ' Imprint baseline: what each service did in its learning runs. Review changes to it like code.\n' +

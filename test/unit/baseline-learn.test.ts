@@ -100,3 +100,27 @@ test('hostile input is bounded: huge numbers of distinct files do not grow the b
   assert.equal(b.services.x!.files.write.length, 5000);
   assert.ok(b.services.x!.files.read[0]!.path.length <= 4096);
 });
+
+test('people\'s comments on items and services survive re-learning, and go with their item', () => {
+  const original = stringifyBaseline(learn(shopRun(1)), SCHEMA);
+  const annotated = original
+    .replace('  web:\n', '  # the public front end\n  web:\n')
+    .replace('        - { path: /etc/nginx/nginx.conf,', '        # config is baked into the image\n        - { path: /etc/nginx/nginx.conf,')
+    .replace(/(- \{ path: \/proc\/\*\/status.*\})\n/, '$1 # nginx reads its own status\n')
+    .replace(/( {6}- \{ name: listen, .*\})\n/, '      # listen is needed\n$1\n');
+  assert.notEqual(annotated, original);
+  // Nothing changed: the annotated file is reproduced exactly.
+  assert.equal(stringifyBaseline(parseBaseline(annotated), SCHEMA, annotated), annotated);
+  // Behaviour changed: new lines appear, notes stay with their items.
+  const changed = shopRun(1);
+  changed.open('web', 2, '/etc/nginx/mime.types', ['read']);
+  const relearned = stringifyBaseline(learn(changed), SCHEMA, annotated);
+  const added = relearned.split('\n').filter((l) => !annotated.split('\n').includes(l));
+  assert.deepEqual(added, ['        - { path: /etc/nginx/mime.types, runs: 1, by: [ /usr/sbin/nginx ] }']);
+  assert.match(relearned, /# the public front end\n {2}web:/);
+  assert.match(relearned, /# nginx reads its own status/);
+  assert.match(relearned, /# listen is needed\n {6}- \{ name: listen,/);
+  // An item that is gone takes its note with it.
+  const gone = stringifyBaseline(learn(new RunBuilder().exec('web', 1, '/bin/sh', ['sh'])), SCHEMA, annotated);
+  assert.doesNotMatch(gone, /nginx reads its own status/);
+});

@@ -3,6 +3,7 @@
  * baseline of one or more captured runs and writes it atomically. Refuses incomplete captures unless told
  * otherwise: a baseline learned from partial evidence would make later complete runs look like drift.
  */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
@@ -54,9 +55,15 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
     console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record learning runs with seccomp unconfined');
   }
   let baseline = learnBaseline(runs, { seccomp });
-  if (flags.merge) baseline = mergeBaselines((await readBaselineFile(flags.merge)).baseline, baseline);
   const out = resolve(flags.output);
-  await writeAtomically(out, stringifyBaseline(baseline, schemaRefFor(out)));
+  // People's notes in the file being merged into, or replaced, stay with the items that still exist.
+  let previous: string | undefined = await readFile(out, 'utf8').catch(() => undefined);
+  if (flags.merge) {
+    const merged = await readBaselineFile(flags.merge);
+    baseline = mergeBaselines(merged.baseline, baseline);
+    previous = merged.text;
+  }
+  await writeAtomically(out, stringifyBaseline(baseline, schemaRefFor(out), previous));
   const services = Object.entries(baseline.services);
   console.log(`wrote ${flags.output}: ${services.length} service(s) from ${baseline.learned.runs} run(s)`);
   for (const [name, s] of services) {
