@@ -61,11 +61,59 @@ test('replay: a capture fills the timeline, graph, process tree, files, events a
   assert.ok(shown > 0 && shown < 228, `range filters the table (${countText})`);
   await screenshot(page, 'replay-brushed');
   await page.keyboard.press('Escape');
+  await page.getByTestId('event-count').filter({ hasText: /^\d+ of 228$/ }).waitFor();
+  assert.deepEqual(browser.errors, []);
+});
+
+test('replay views: graph details on click, event and log search, the playhead, text size and theme', async () => {
+  const { page } = browser;
+  // Graph: a node's details list its edges; an edge's details give protocol, ports and volume.
+  await page.getByTestId('graph-node-list').getByRole('button', { name: 'web', exact: true }).click();
+  const details = page.getByTestId('graph-details');
+  await details.getByRole('heading', { name: 'web' }).waitFor();
+  await details.getByRole('button', { name: '→ api' }).click();
+  await details.getByRole('heading', { name: 'web → api' }).waitFor();
+  assert.match(await details.textContent() ?? '', /tcp.*8080.*Calls40/s);
+  await details.getByRole('button', { name: 'Close' }).click();
+  // Event search (case-insensitive, over the description) and the category filters.
+  const search = page.getByRole('searchbox', { name: 'Search events' });
+  await search.fill('UPDATES.EXAMPLE');
+  await page.getByTestId('event-count').filter({ hasText: /^3 of 228$/ }).waitFor(); // query, answer, connect
+  await search.fill('');
+  await page.getByRole('searchbox', { name: 'Search logs' }).fill('items/7 ');
+  await page.getByTestId('logs').getByText('"GET /items/7 HTTP/1.1" 200 107').waitFor();
+  assert.equal(await page.getByTestId('logs').locator('.log-line').count(), 1);
+  await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
+  // The playhead at the start hides everything after it.
+  await page.getByTestId('playhead').focus();
+  await page.keyboard.press('Home');
+  await page.getByTestId('event-count').filter({ hasText: /^1 of 1$/ }).waitFor();
+  await page.keyboard.press('End');
+  await page.getByTestId('event-count').filter({ hasText: / of 228$/ }).waitFor();
+  // Screen sharing: larger text and a forced dark theme, both remembered.
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press(']');
+  await page.keyboard.press(']');
+  assert.equal(await page.evaluate(() => document.documentElement.style.getPropertyValue('--scale')), '1.2');
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.locator('.content').evaluate((el) => { el.scrollTop = 0; });
+  await screenshot(page, 'replay-dark-120');
+  await page.reload();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+  await page.getByRole('button', { name: 'Smaller text' }).click();
+  await page.getByRole('button', { name: 'Smaller text' }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.style.getPropertyValue('--scale')), '1');
   assert.deepEqual(browser.errors, []);
 });
 
 test('baselines: save one, load it, and a drifting replay shows exactly the deviations', async () => {
   const { page } = browser;
+  await page.keyboard.press('r');
+  await page.getByTestId('capture-path').fill('normal.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
   await page.keyboard.press('b');
   await page.getByTestId('baseline-out').fill('baseline.yaml');
   await page.getByRole('button', { name: 'Save baseline of this run' }).click();

@@ -47,7 +47,7 @@ export class Folder {
     const start = performance.now();
     const log = this.log;
     const t0 = req.range?.t0 ?? -Infinity;
-    const t1 = Math.min(req.range?.t1 ?? Infinity, req.playhead === null ? Infinity : req.playhead + 1e-9);
+    const t1 = Math.min(req.range?.t1 ?? Infinity, req.playhead === null ? Infinity : req.playhead + 0.0005);
     const visible = t0 === -Infinity && t1 === Infinity ? log.events : log.between(t0, t1);
     let highlights: HighlightData | undefined;
     if (this.baseline) {

@@ -166,6 +166,9 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
       continue;
     }
     if (e.kind === 'bind') continue;
+    // Between two probed services one connection shows up twice, as the client's connect and the server's
+    // accept: count it once, from the client's side.
+    if (e.kind === 'accept' && e.peer?.service) continue;
     const peer = e.peer;
     if (!peer || (!peer.address && !peer.service && !peer.name)) continue;
     const other = peer.service

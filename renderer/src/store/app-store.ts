@@ -184,7 +184,7 @@ export function visibleEvents(log: EventLog, range: TimeView | null, playhead: n
   // A fresh array each time: panels memoize on identity, and the log's own array grows in place.
   if (!range && playhead === null) return log.events.slice();
   const t0 = range?.t0 ?? -Infinity;
-  const t1 = Math.min(range?.t1 ?? Infinity, playhead === null ? Infinity : playhead + 1e-9);
+  const t1 = Math.min(range?.t1 ?? Infinity, playhead === null ? Infinity : playhead + 0.0005);
   return log.between(t0, t1);
 }
 

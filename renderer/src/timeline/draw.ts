@@ -101,7 +101,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: TimelineFrame, ca
   ctx.fillStyle = theme.gutter;
   ctx.fillRect(f.gutter, 0, plotCss, f.axis);
   ctx.font = `${Math.round(f.fontPx * 0.9)}px system-ui, sans-serif`;
-  const marks = ticks(f.view, plotCss);
+  // Ticks at round offsets from the run's start (+100 ms, +200 ms), not at round wall-clock times.
+  const marks = ticks({ t0: f.view.t0 - f.origin, t1: f.view.t1 - f.origin }, plotCss).map((t) => t + f.origin);
   const step = marks.length > 1 ? marks[1]! - marks[0]! : f.view.t1 - f.view.t0;
   for (const t of marks) {
     const x = f.gutter + xAtTime(f.view, t, plotCss);
