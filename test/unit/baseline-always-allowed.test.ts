@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { ALWAYS_ALLOWED, type Arch } from '../../common/baseline/always-allowed.js';
 
 const src = (p: string) => readFileSync(new URL(`../../native/src/${p}`, import.meta.url), 'utf8');
@@ -23,4 +24,12 @@ test('the always-allowed copy equals the probe\'s hot list (native/src) on each 
     const archHot = /#define ARCH_HOT\(X\)\s*\n/.test(header) ? [] : macroNames(header, 'ARCH_HOT');
     assert.deepEqual([...ALWAYS_ALLOWED[arch]], [...new Set([...common, ...conditional, ...archHot])].sort(), arch);
   }
+});
+
+test('the always-allowed copy equals what the built probe lists (--list-hot), when it is built', (t) => {
+  const probe = new URL('../../native/build/probe-x86_64', import.meta.url);
+  if (!existsSync(probe)) { t.skip('native/build/probe-x86_64 is not built (make -C native)'); return; }
+  // Conditionally hot calls are listed with their condition, e.g. "sendto (when dest_addr is NULL)".
+  const listed = execFileSync(probe, ['--list-hot'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(' ')[0]!);
+  assert.deepEqual([...ALWAYS_ALLOWED.x86_64], [...new Set(listed)].sort());
 });
