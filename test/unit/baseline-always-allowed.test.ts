@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ALWAYS_ALLOWED, type Arch } from '../../common/baseline/always-allowed.js';
 
 const src = (p: string) => readFileSync(new URL(`../../native/src/${p}`, import.meta.url), 'utf8');
@@ -30,6 +31,6 @@ test('the always-allowed copy equals what the built probe lists (--list-hot), wh
   const probe = new URL('../../native/build/probe-x86_64', import.meta.url);
   if (!existsSync(probe)) { t.skip('native/build/probe-x86_64 is not built (make -C native)'); return; }
   // Conditionally hot calls are listed with their condition, e.g. "sendto (when dest_addr is NULL)".
-  const listed = execFileSync(probe, ['--list-hot'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(' ')[0]!);
+  const listed = execFileSync(fileURLToPath(probe), ['--list-hot'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(' ')[0]!);
   assert.deepEqual([...ALWAYS_ALLOWED.x86_64], [...new Set(listed)].sort());
 });
