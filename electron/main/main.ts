@@ -7,11 +7,12 @@ import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvo
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_CALL, IPC_PUSH } from '../../common/api.js';
+import { IPC_CALL } from '../../common/api.js';
 import { createBackend, realEngine } from '../server/app-backend.js';
 import { SECURITY_HEADERS } from '../server/csp.js';
 import { findAppRoot } from '../server/serve.js';
-import { APP_ENTRY, APP_SCHEME, MIME, isAllowedNavigation, isExternalLink, isTrustedSender, resolveAppFile, secureWebPreferences } from './policy.js';
+import { IpcDoor } from './ipc-door.js';
+import { APP_ENTRY, APP_SCHEME, MIME, isAllowedNavigation, isExternalLink, resolveAppFile, secureWebPreferences } from './policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = app.isPackaged ? app.getAppPath() : findAppRoot(here);
@@ -50,29 +51,17 @@ async function main(): Promise<void> {
     engine: await realEngine(),
     openExternal: async (url) => { if (isExternalLink(url)) await shell.openExternal(url); },
   });
-  const subscribers = new Map<number, ReturnType<typeof backend.hub.add>>();
-
-  const subscribe = (contents: WebContents) => {
-    const sub = backend.hub.add({
-      send(channel, payload) {
-        if (contents.isDestroyed()) return false;
-        contents.send(IPC_PUSH, channel, payload);
-        return true;
-      },
-    });
-    subscribers.set(contents.id, sub);
-    contents.once('destroyed', () => { backend.hub.remove(sub); subscribers.delete(contents.id); });
+  const door = new IpcDoor(backend.dispatcher, backend.hub);
+  const attach = (contents: WebContents) => {
+    door.attach(contents);
+    contents.once('destroyed', () => door.detach(contents.id));
     // A reload starts a new page that must say ready again before pushes flow.
-    contents.on('did-start-navigation', (details) => { if (details.isMainFrame && !details.isSameDocument) { backend.hub.remove(sub); subscribe(contents); } });
+    contents.on('did-start-navigation', (details) => { if (details.isMainFrame && !details.isSameDocument) door.attach(contents); });
   };
 
-  ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, args: unknown) => {
+  ipcMain.handle(IPC_CALL, (event: IpcMainInvokeEvent, method: unknown, args: unknown) => {
     const frame = event.senderFrame;
-    if (!isTrustedSender(frame ? { url: frame.url, isMainFrame: frame === frame.top } : null)) {
-      return { error: { code: 'bad-method', message: 'refused: not the app page' } };
-    }
-    const sub = subscribers.get(event.sender.id);
-    return backend.dispatcher.dispatch(method, args, { mode: 'electron', markReady: sub ? () => backend.hub.ready(sub) : undefined });
+    return door.call({ sender: event.sender, frame: frame ? { url: frame.url, isMainFrame: frame === frame.top } : null }, method, args);
   });
 
   const createWindow = () => {
@@ -81,7 +70,7 @@ async function main(): Promise<void> {
       backgroundColor: '#0f1115',
       webPreferences: secureWebPreferences(preload),
     });
-    subscribe(win.webContents);
+    attach(win.webContents);
     win.once('ready-to-show', () => win.show());
     void win.loadURL(APP_ENTRY);
   };

@@ -9,6 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { APP_ENTRY, isAllowedNavigation, isExternalLink, isTrustedSender, resolveAppFile, secureWebPreferences } from '../../electron/main/policy.js';
 import { BRIDGE_GLOBAL, IPC_CALL, IPC_PUSH } from '../../common/api.js';
+import { IpcDoor, type PageContents } from '../../electron/main/ipc-door.js';
+import { Dispatcher } from '../../electron/server/dispatcher.js';
+import { PushHub } from '../../electron/server/push-hub.js';
+import { registerAppService } from '../../electron/server/services/app-service.js';
 
 test('only the app page itself, in its main frame, may call the main process', () => {
   assert.equal(isTrustedSender({ url: APP_ENTRY, isMainFrame: true }), true);
@@ -54,7 +58,7 @@ test('windows are isolated, sandboxed, without Node, and main.ts uses these sett
   const main = await readFile('electron/main/main.ts', 'utf8');
   assert.match(main, /webPreferences: secureWebPreferences\(preload\)/);
   assert.match(main, /setWindowOpenHandler[\s\S]*action: 'deny'/);
-  assert.match(main, /isTrustedSender\(/);
+  assert.match(main, /ipcMain\.handle\(IPC_CALL[\s\S]*door\.call\(/);
 });
 
 test('the preload exposes one object on the contract’s channel names', async () => {
@@ -77,4 +81,40 @@ test('packaging: four targets, probe binaries as extra resources, fuses off', as
   assert.equal(cfg.electronFuses.enableNodeCliInspectArguments, false);
   const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { main: string };
   assert.equal(pkg.main, 'dist/electron/electron/main/main.js');
+});
+
+test('the IPC door: foreign senders refused, arguments validated, pushes only after ready and only to live pages', async () => {
+  const dispatcher = new Dispatcher();
+  const hub = new PushHub(1_000_000);
+  const opened: string[] = [];
+  registerAppService(dispatcher, { version: 't', workspace: '/w', openExternal: async (u) => { opened.push(u); } });
+  const door = new IpcDoor(dispatcher, hub);
+  const sent: unknown[][] = [];
+  let destroyed = false;
+  const page: PageContents = { id: 7, isDestroyed: () => destroyed, send: (...a) => { sent.push(a); } };
+  door.attach(page);
+  const own = { sender: { id: 7 }, frame: { url: APP_ENTRY, isMainFrame: true } };
+
+  const foreign = await door.call({ sender: { id: 7 }, frame: { url: 'https://evil.example/', isMainFrame: true } }, 'ui.ready', {});
+  assert.ok('error' in foreign);
+  const sub = await door.call({ sender: { id: 7 }, frame: { url: APP_ENTRY, isMainFrame: false } }, 'ui.ready', {});
+  assert.ok('error' in sub);
+  const bad = await door.call(own, 'shell.openExternal', { url: 42 });
+  assert.deepEqual('error' in bad && bad.error.code, 'bad-args');
+
+  hub.push('engine.status', { connected: true });
+  hub.flush();
+  assert.equal(sent.length, 0, 'queued until the page is ready');
+  assert.deepEqual(await door.call(own, 'ui.ready', {}), { result: { mode: 'electron', workspace: '/w', version: 't' } });
+  assert.deepEqual(sent, [[IPC_PUSH, 'engine.status', { connected: true }]]);
+
+  assert.deepEqual(await door.call(own, 'shell.openExternal', { url: 'https://docs.docker.com/' }), { result: { opened: true } });
+  assert.deepEqual(await door.call(own, 'shell.openExternal', { url: 'file:///etc/passwd' }), { result: { opened: false } });
+  assert.deepEqual(opened, ['https://docs.docker.com/']);
+
+  destroyed = true;
+  hub.push('engine.status', { connected: false });
+  hub.flush();
+  assert.equal(sent.length, 1, 'nothing is sent to a destroyed page');
+  assert.equal(hub.size, 0);
 });
