@@ -105,3 +105,14 @@ test('hostile argv (huge, non-UTF-8) is bounded and flagged, never crashes the p
   assert.ok(exec.argv.every((a) => a.length <= 1024 * 4 + 8));
   assert.equal(run.exitCode, 0);
 });
+
+test('signals reach the tracee (re-injected at signal stops), group-stop and SIGCONT work under the probe', async () => {
+  const run = await runProbed({
+    cmd: ['/bin/sh', '-c', 'trap "echo got USR1" USR1; kill -USR1 $$; sleep 30 & p=$!; kill -STOP $p; kill -CONT $p; kill -TERM $p; wait $p; echo "status $?"'],
+  });
+  assertComplete(run);
+  assert.deepEqual(logLines(run), ['got USR1', 'status 143']);
+  // busybox runs `sleep` as a forked applet (no exec): find the background child by its exit
+  const children = new Set(ofKind(run, 'fork').map((f) => f.child));
+  assert.ok(ofKind(run, 'exit').some((e) => children.has(e.pid) && e.signal === 15));
+});
