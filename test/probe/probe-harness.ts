@@ -115,8 +115,8 @@ export async function startProbed(opts: ProbeRunOptions): Promise<ProbeHandle> {
   const child = spawn('docker', ['start', '-a', ...(withStdin ? ['-i'] : []), id], { stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   if (withStdin) child.stdin!.end(opts.stdin);
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => take(stream.push(new Uint8Array(chunk))));
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => take(stream.push(new Uint8Array(chunk))));
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const done = new Promise<ProbeRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', () => {
