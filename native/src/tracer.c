@@ -220,6 +220,9 @@ static void on_syscall_stop(struct thread *t, bool seccomp)
 static void on_death(pid_t tid, struct thread *t, int status)
 {
 	if (t) {
+		/* a call the thread died in (blocked in accept or connect, say) is still reported */
+		if (t->call.has_frame)
+			call_commit(t, -EINTR);
 		if (t->tid == t->proc->tgid) {
 			struct frame *f = event_frame(F_EXIT, t->proc->tgid, t->tid);
 
