@@ -70,3 +70,15 @@ test('glibc client (Debian, dynamic): DNS over a connected UDP socket is seen, a
   assert.ok(ofKind(run, 'connect').some((c) => c.peer?.address === serverIp && c.peer.port === 8080));
   assert.ok(logLines(run).some((l) => l.startsWith(serverIp)));
 });
+
+test('unix sockets: path and abstract (@name) addresses on bind, listen and connect', async () => {
+  const run = await runProbed({ cmd: ['/opt/fixture/unix-sockets'] });
+  assertComplete(run);
+  assert.deepEqual(logLines(run), ['path: 0', 'abstract: 0']);
+  const binds = ofKind(run, 'bind').map((b) => [b.family, b.local?.address, b.result]);
+  assert.deepEqual(binds, [['unix', '/tmp/imprint.sock', 0], ['unix', '@imprint-test', 0]]);
+  assert.deepEqual(ofKind(run, 'listen').map((l) => l.local?.address), ['/tmp/imprint.sock', '@imprint-test']);
+  assert.deepEqual(ofKind(run, 'connect').map((c) => [c.peer?.address, c.protocol, c.result]),
+    [['/tmp/imprint.sock', 'unix', 0], ['@imprint-test', 'unix', 0]]);
+  assert.equal(ofKind(run, 'accept').filter((a) => a.result >= 0).length, 2);
+});
