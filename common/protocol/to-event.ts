@@ -54,37 +54,45 @@ const clampPort = (n: number | undefined): number => (n !== undefined && n >= 0 
 /** i64 values beyond 2^53 are not exact doubles (and not schema integers): clamp them. */
 const safeInt = (v: number): number => (v > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : v < Number.MIN_SAFE_INTEGER ? Number.MIN_SAFE_INTEGER : v);
 
-/** Attributes of one frame, gathered in one pass. */
-class Gathered {
-  truncated = false;
-  ints: (number | undefined)[] = [];
-  texts: (string | undefined)[] = [];
-  argv: string[] = [];
-  answers: string[] = [];
-  args: number[] = [];
-  ports: number[] = [];
+/** One more than the highest attribute key this version knows; unknown keys are skipped. */
+const KEYS = 49;
+const NO_INTS: readonly undefined[] = new Array(KEYS).fill(undefined);
 
-  text(bytes: Uint8Array): string {
-    const t = bytesToText(bytes);
-    if (t.cut) this.truncated = true;
-    return t.text;
-  }
+/**
+ * Attributes of one frame, gathered in one pass into packed arrays indexed by key (filled with undefined:
+ * holey arrays and out-of-bounds reads put V8 on slow paths, which cost 10x here).
+ */
+interface Gathered {
+  truncated: boolean;
+  ints: (number | undefined)[];
+  texts: (string | undefined)[];
+  argv: string[];
+  answers: string[];
+  args: number[];
+  ports: number[];
+}
+
+function text(g: Gathered, bytes: Uint8Array): string {
+  const t = bytesToText(bytes);
+  if (t.cut) g.truncated = true;
+  return t.text;
 }
 
 function gather(frame: Frame): Gathered {
-  const g = new Gathered();
+  const g: Gathered = { truncated: false, ints: NO_INTS.slice(), texts: NO_INTS.slice(), argv: [], answers: [], args: [], ports: [] };
   for (const a of frame.attrs) {
     const v = a.value;
+    const key = a.key;
     if (typeof v === 'number') {
-      if (a.key === Attr.ARG) { if (g.args.length < MAX_ARGS) g.args.push(v); else g.truncated = true; }
-      else if (a.key === Attr.PORT) g.ports.push(safeInt(v));
-      else if (g.ints[a.key] === undefined) g.ints[a.key] = safeInt(v);
-    } else if (a.key === Attr.ARGV) {
-      if (g.argv.length < MAX_ARGV) g.argv.push(g.text(v)); else g.truncated = true;
-    } else if (a.key === Attr.ANSWER) {
-      if (g.answers.length < MAX_ANSWERS) g.answers.push(g.text(v)); else g.truncated = true;
-    } else if (g.texts[a.key] === undefined) {
-      g.texts[a.key] = g.text(v);
+      if (key === Attr.ARG) { if (g.args.length < MAX_ARGS) g.args.push(v); else g.truncated = true; }
+      else if (key === Attr.PORT) g.ports.push(safeInt(v));
+      else if (key < KEYS && g.ints[key] === undefined) g.ints[key] = safeInt(v);
+    } else if (key === Attr.ARGV) {
+      if (g.argv.length < MAX_ARGV) g.argv.push(text(g, v)); else g.truncated = true;
+    } else if (key === Attr.ANSWER) {
+      if (g.answers.length < MAX_ANSWERS) g.answers.push(text(g, v)); else g.truncated = true;
+    } else if (key < KEYS && g.texts[key] === undefined) {
+      g.texts[key] = text(g, v);
     }
   }
   return g;
@@ -95,48 +103,56 @@ export function toEvent(frame: Frame, ctx: EventContext): ImprintEvent | undefin
   const type = frame.type;
   if (type === FrameType.HELLO || type === FrameType.END) return undefined;
   const g = gather(frame);
+  // Object spread ({ ...base, kind }) is V8's slow path and was 80% of this function: every event is
+  // written out as one literal with the base fields first, and the flags are added after.
+  const seq = safeInt(frame.seq);
+  const time = ctx.clock.wallMs(frame.timeNs);
+  const service = ctx.service;
+  const container = ctx.container;
+  const pid = frame.pid;
+  const tid = frame.tid;
+  const flagged = (frame.flags & (FLAG_TRUNCATED | FLAG_UNREADABLE)) !== 0 || g.truncated;
+  const ev = build(frame, g, type, seq, time, service, container, pid, tid);
+  if (flagged) {
+    if (frame.flags & FLAG_TRUNCATED || g.truncated) ev.truncated = true;
+    if (frame.flags & FLAG_UNREADABLE) ev.unreadable = true;
+  }
+  return ev;
+}
+
+function build(frame: Frame, g: Gathered, type: number, seq: number, time: number, service: string, container: string, pid: number, tid: number): ImprintEvent {
   const i = g.ints;
   const t = g.texts;
-  const base = {
-    seq: safeInt(frame.seq),
-    time: ctx.clock.wallMs(frame.timeNs),
-    service: ctx.service,
-    container: ctx.container,
-    pid: frame.pid,
-    tid: frame.tid,
-  } as { seq: number; time: number; service: string; container: string; pid: number; tid: number; truncated?: true; unreadable?: true };
-  if (frame.flags & FLAG_TRUNCATED || g.truncated) base.truncated = true;
-  if (frame.flags & FLAG_UNREADABLE) base.unreadable = true;
   const result = i[Attr.RESULT] ?? 0;
 
   switch (type) {
     case FrameType.FORK: {
       const clone = t[Attr.CLONE];
-      return { ...base, kind: 'fork', child: i[Attr.CHILD] ?? 0,
+      return { seq, time, service, container, pid, tid, kind: 'fork', child: i[Attr.CHILD] ?? 0,
         clone: clone === 'fork' || clone === 'vfork' || clone === 'thread' ? clone : 'clone' };
     }
     case FrameType.EXEC: {
       const argc = i[Attr.ARGC] ?? g.argv.length;
-      const ev: EventOf<'exec'> = { ...base, kind: 'exec', path: t[Attr.PATH] ?? '', argv: g.argv, argc: argc >= 0 ? argc : 0,
+      const ev: EventOf<'exec'> = { seq, time, service, container, pid, tid, kind: 'exec', path: t[Attr.PATH] ?? '', argv: g.argv, argc: argc >= 0 ? argc : 0,
         cwd: t[Attr.CWD] ?? '', uid: i[Attr.UID] ?? -1, gid: i[Attr.GID] ?? -1, result };
       if (i[Attr.FORMER] !== undefined) ev.former = i[Attr.FORMER];
       return ev;
     }
     case FrameType.EXIT: {
-      const ev: EventOf<'exit'> = { ...base, kind: 'exit' };
+      const ev: EventOf<'exit'> = { seq, time, service, container, pid, tid, kind: 'exit' };
       if (i[Attr.CODE] !== undefined) ev.code = i[Attr.CODE];
       if (i[Attr.SIGNAL] !== undefined) ev.signal = i[Attr.SIGNAL];
       return ev;
     }
     case FrameType.OPEN: {
-      const ev: EventOf<'open'> = { ...base, kind: 'open', path: t[Attr.PATH] ?? '', access: accessList(i[Attr.ACCESS] ?? 0), result };
+      const ev: EventOf<'open'> = { seq, time, service, container, pid, tid, kind: 'open', path: t[Attr.PATH] ?? '', access: accessList(i[Attr.ACCESS] ?? 0), result };
       if (i[Attr.MODEBITS] !== undefined) ev.mode = i[Attr.MODEBITS];
       return ev;
     }
     case FrameType.FILE: {
       const op = t[Attr.OP] ?? '';
-      if (!FILE_OP_SET.has(op)) return { ...base, kind: 'unknown', type };
-      const ev: EventOf<FileOp> = { ...base, kind: op as FileOp, path: t[Attr.PATH] ?? '', result };
+      if (!FILE_OP_SET.has(op)) return { seq, time, service, container, pid, tid, kind: 'unknown', type };
+      const ev: EventOf<FileOp> = { seq, time, service, container, pid, tid, kind: op as FileOp, path: t[Attr.PATH] ?? '', result };
       if (t[Attr.PATH2] !== undefined) ev.path2 = t[Attr.PATH2];
       if (i[Attr.MODEBITS] !== undefined) ev.mode = i[Attr.MODEBITS];
       if (i[Attr.UID] !== undefined) ev.uid = i[Attr.UID];
@@ -145,14 +161,14 @@ export function toEvent(frame: Frame, ctx: EventContext): ImprintEvent | undefin
     }
     case FrameType.SOCKET: {
       const family = i[Attr.FAMILY] ?? 0;
-      return { ...base, kind: 'socket', family: familyName(family), protocol: protocolOf(family, i[Attr.SOCKTYPE] ?? 0), result };
+      return { seq, time, service, container, pid, tid, kind: 'socket', family: familyName(family), protocol: protocolOf(family, i[Attr.SOCKTYPE] ?? 0), result };
     }
     case FrameType.CONNECT: case FrameType.ACCEPT: case FrameType.BIND: case FrameType.LISTEN: {
       const family = i[Attr.FAMILY] ?? 0;
       const kind = type === FrameType.CONNECT ? 'connect' : type === FrameType.ACCEPT ? 'accept' : type === FrameType.BIND ? 'bind' : 'listen';
       const address = t[Attr.ADDRESS];
       const ep: Endpoint | undefined = address !== undefined || g.ports.length ? { address: address ?? '', port: clampPort(g.ports[0]) } : undefined;
-      const ev: EventOf<'connect'> | EventOf<'accept'> | EventOf<'bind'> | EventOf<'listen'> = { ...base, kind, fd: i[Attr.FD] ?? -1,
+      const ev: EventOf<'connect'> | EventOf<'accept'> | EventOf<'bind'> | EventOf<'listen'> = { seq, time, service, container, pid, tid, kind, fd: i[Attr.FD] ?? -1,
         family: familyName(family), protocol: protocolOf(family, i[Attr.SOCKTYPE] ?? 0), result };
       if (kind === 'connect' || kind === 'accept') {
         if (ep) ev.peer = ep;
@@ -164,7 +180,7 @@ export function toEvent(frame: Frame, ctx: EventContext): ImprintEvent | undefin
     }
     case FrameType.DNS_QUERY: case FrameType.DNS_ANSWER: {
       const query = type === FrameType.DNS_QUERY;
-      const ev: EventOf<'dns'> = { ...base, kind: 'dns', phase: query ? 'query' : 'answer', name: t[Attr.NAME] ?? '',
+      const ev: EventOf<'dns'> = { seq, time, service, container, pid, tid, kind: 'dns', phase: query ? 'query' : 'answer', name: t[Attr.NAME] ?? '',
         qtype: qtypeName(i[Attr.QTYPE] ?? 0), id: i[Attr.DNSID] ?? 0 };
       const transport = t[Attr.TRANSPORT];
       if (transport === 'udp' || transport === 'tcp') ev.transport = transport;
@@ -175,25 +191,25 @@ export function toEvent(frame: Frame, ctx: EventContext): ImprintEvent | undefin
       return ev;
     }
     case FrameType.SETID: {
-      const ev: EventOf<'setuid'> = { ...base, kind: 'setuid', syscall: t[Attr.SYSCALL] ?? '', args: g.args, result };
+      const ev: EventOf<'setuid'> = { seq, time, service, container, pid, tid, kind: 'setuid', syscall: t[Attr.SYSCALL] ?? '', args: g.args, result };
       if (i[Attr.UID] !== undefined) ev.uid = i[Attr.UID];
       if (i[Attr.GID] !== undefined) ev.gid = i[Attr.GID];
       if (i[Attr.CAPS] !== undefined) ev.caps = i[Attr.CAPS];
       return ev;
     }
     case FrameType.RISKY:
-      return { ...base, kind: 'risky', syscall: t[Attr.SYSCALL] ?? '', nr: i[Attr.NR] ?? -1, args: g.args,
+      return { seq, time, service, container, pid, tid, kind: 'risky', syscall: t[Attr.SYSCALL] ?? '', nr: i[Attr.NR] ?? -1, args: g.args,
         action: t[Attr.ACTION] === 'refused' ? 'refused' : 'observed', result };
     case FrameType.LOG: {
-      const ev: EventOf<'log'> = { ...base, kind: 'log', stream: i[Attr.STREAM] === 2 ? 'stderr' : 'stdout', line: t[Attr.DATA] ?? '' };
+      const ev: EventOf<'log'> = { seq, time, service, container, pid, tid, kind: 'log', stream: i[Attr.STREAM] === 2 ? 'stderr' : 'stdout', line: t[Attr.DATA] ?? '' };
       if (i[Attr.PARTIAL] === 1) ev.partial = true;
       return ev;
     }
     case FrameType.SYSCALL_SEEN:
-      return { ...base, kind: 'syscall', syscall: t[Attr.SYSCALL] ?? '', nr: i[Attr.NR] ?? -1, exe: t[Attr.EXE] ?? '' };
+      return { seq, time, service, container, pid, tid, kind: 'syscall', syscall: t[Attr.SYSCALL] ?? '', nr: i[Attr.NR] ?? -1, exe: t[Attr.EXE] ?? '' };
     case FrameType.NOTICE:
-      return { ...base, kind: 'notice', code: t[Attr.NOTICE] ?? '', message: t[Attr.MESSAGE] ?? '' };
+      return { seq, time, service, container, pid, tid, kind: 'notice', code: t[Attr.NOTICE] ?? '', message: t[Attr.MESSAGE] ?? '' };
     default:
-      return { ...base, kind: 'unknown', type };
+      return { seq, time, service, container, pid, tid, kind: 'unknown', type };
   }
 }

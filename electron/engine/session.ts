@@ -20,6 +20,7 @@ import { findProbe, type ProbeBinary } from './probe-binary.js';
 import { ProbedContainer, effectiveCommand, type ContainerSpec, type ExitState } from './run.js';
 import type { RunResult, RunSession, ServiceResult, SessionMessage, SessionOptions } from './session-api.js';
 import { IMPRINT_VERSION } from './version.js';
+import { EventLog } from './event-log.js';
 
 const DEFAULT_BATCH_MS = 25;
 const DEFAULT_MAX_EVENTS = 2_000_000;
@@ -65,8 +66,7 @@ class Session implements RunSession {
   private error: string | undefined;
   private writer: CaptureWriter | undefined;
   private capturePath: string | undefined;
-  private lines: string[] = [];
-  private firstLine = 0;
+  private readonly log: EventLog;
   private pending: ImprintEvent[] = [];
   private batchTimer: NodeJS.Timeout | undefined;
   private durationTimer: NodeJS.Timeout | undefined;
@@ -89,6 +89,7 @@ class Session implements RunSession {
     this.id = id;
     this.label = plan.label;
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.log = new EventLog(opts.maxEventsInMemory ?? DEFAULT_MAX_EVENTS);
     if (opts.onEvents) this.eventListeners.add(opts.onEvents);
     if (opts.onState) this.stateListeners.add(opts.onState);
     if (opts.onMessage) this.messageListeners.add(opts.onMessage);
@@ -110,12 +111,7 @@ class Session implements RunSession {
   }
 
   events(offset: number, limit: number): { events: ImprintEvent[]; next?: number } {
-    const total = this.firstLine + this.lines.length;
-    const from = Math.max(offset, this.firstLine);
-    const to = Math.min(total, from + limit);
-    const events: ImprintEvent[] = [];
-    for (let i = from; i < to; i++) events.push(JSON.parse(this.lines[i - this.firstLine]!) as ImprintEvent);
-    return to < total ? { events, next: to } : { events };
+    return this.log.slice(offset, limit);
   }
 
   snapshot(): ModelsSnapshot {
@@ -276,18 +272,8 @@ class Session implements RunSession {
       this.models.fold(ev);
       const line = JSON.stringify(ev);
       this.writer?.line(line);
-      this.keep(line);
+      this.log.push(line);
       this.pending.push(ev);
-    }
-  }
-
-  private keep(line: string): void {
-    this.lines.push(line);
-    const max = this.opts.maxEventsInMemory ?? DEFAULT_MAX_EVENTS;
-    if (this.lines.length > max) {
-      const drop = Math.max(1, Math.floor(max / 10));
-      this.lines.splice(0, drop);
-      this.firstLine += drop;
     }
   }
 
