@@ -153,6 +153,8 @@ export type ApiErrorCode = 'bad-method' | 'bad-args' | 'failed' | 'unavailable';
 export interface ImprintApi {
   call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
   on<P extends PushName>(channel: P, listener: (payload: PushOf<P>) => void): () => void;
+  /** Browser mode: the push stream broke and came back, so pushes in between were missed. */
+  onReconnect?(listener: () => void): () => void;
 }
 
 /** The raw bridge the Electron preload exposes as `window.imprint` (envelopes, untyped payloads). */

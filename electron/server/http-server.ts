@@ -30,6 +30,8 @@ export interface BrowserServer {
   url: string;
   port: number;
   token: string;
+  /** Ends every page's push stream; pages reconnect (after the SSE retry delay) and catch up. */
+  disconnectPushes(): number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const root = resolve(opts.staticDir);
   const clients = new Map<string, ReturnType<PushHub['add']>>();
+  const streams = new Set<ServerResponse>();
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -89,7 +92,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   function pushes(req: IncomingMessage, res: ServerResponse): void {
     const id = randomUUID();
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-    res.write(`event: hello\ndata: ${JSON.stringify({ client: id })}\n\n`);
+    // retry: how long a page waits before reconnecting a broken stream (it then catches up with run.events).
+    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ client: id })}\n\n`);
+    streams.add(res);
     const sub = opts.hub.add({
       send(channel, payload) {
         if (res.destroyed || res.writableLength > MAX_SSE_BUFFER) { res.destroy(); return false; }
@@ -99,7 +104,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     });
     clients.set(id, sub);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => { clearInterval(keepAlive); clients.delete(id); opts.hub.remove(sub); });
+    req.on('close', () => { clearInterval(keepAlive); clients.delete(id); streams.delete(res); opts.hub.remove(sub); });
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
@@ -128,6 +133,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    disconnectPushes: () => { const n = streams.size; for (const r of streams) r.destroy(); return n; },
     close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
   };
 }

@@ -120,3 +120,21 @@ test('a page reloaded during a run picks it up with its events so far, and Stop 
   await page.getByTestId('total-events').filter({ hasText: serverCount.toLocaleString('en-US') }).waitFor();
   assert.deepEqual(browser.errors, []);
 });
+
+test('a push stream that breaks mid-run catches up when it comes back: nothing lost, nothing twice', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  if (!page.url().startsWith('http')) await page.goto(serving.url);
+  await runCompose('trio.yaml', '');
+  // Cut the push stream as the run starts: the client's work happens while the page is reconnecting.
+  assert.equal(serving.disconnectPushes(), 1);
+  await page.getByTestId('process-tree').getByText('curl', { exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 60_000 });
+  const serverCount = await page.evaluate(async () => {
+    const res = await fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ method: 'run.list', args: {} }) });
+    const { result } = (await res.json()) as { result: { events: number }[] };
+    return result.at(-1)!.events;
+  });
+  await page.getByTestId('total-events').filter({ hasText: serverCount.toLocaleString('en-US') }).waitFor();
+  assert.deepEqual(browser.errors.filter((e) => !/ERR_INCOMPLETE_CHUNKED_ENCODING|Failed to load resource/.test(e)), []);
+});

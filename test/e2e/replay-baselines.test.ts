@@ -49,6 +49,14 @@ test('replay: a capture fills the timeline, graph, process tree, files, events a
   await page.getByTestId('logs').getByText('<script>alert(1)</script>', { exact: false }).waitFor();
   await screenshot(page, 'replay-normal');
 
+  // Clicking a service's name folds its process lanes, and again unfolds them.
+  const tbox = (await timeline.boundingBox())!;
+  const webRow = 5; // redis, redis-server, api, sh, api-server, web
+  await page.mouse.click(tbox.x + 30, tbox.y + 26 + webRow * 22 + 11);
+  await page.waitForFunction(() => document.querySelector('[data-testid=timeline]')?.getAttribute('data-lanes') === '6');
+  await page.mouse.click(tbox.x + 30, tbox.y + 26 + webRow * 22 + 11);
+  await page.waitForFunction(() => document.querySelector('[data-testid=timeline]')?.getAttribute('data-lanes') === '8');
+
   // Brushing a range on the timeline filters every panel.
   const box = (await timeline.boundingBox())!;
   await page.mouse.move(box.x + 210, box.y + 10);

@@ -50,6 +50,7 @@ function electronApi(bridge: ImprintBridge): ImprintApi {
 /** Browser mode: the session cookie set by `/?token=` authenticates both the calls and the push stream. */
 function browserApi(): ImprintApi {
   const listeners = new Listeners();
+  const reconnectListeners = new Set<() => void>();
   let clientId: string | undefined;
   let readyWanted = false;
   let resolveHello: () => void = () => {};
@@ -59,8 +60,9 @@ function browserApi(): ImprintApi {
     const first = clientId === undefined;
     try { clientId = (JSON.parse((msg as MessageEvent<string>).data) as { client: string }).client; } catch { return; }
     resolveHello();
-    // A reconnected stream is a new subscriber: it must say ready again before pushes flow.
-    if (!first && readyWanted) void post('ui.ready', {}).catch(() => {});
+    // A reconnected stream is a new subscriber: it must say ready again before pushes flow, and the
+    // page must fetch what it missed in between.
+    if (!first && readyWanted) void post('ui.ready', {}).then(() => { for (const l of reconnectListeners) l(); }, () => {});
   });
   source.onmessage = (msg: MessageEvent<string>) => {
     try {
@@ -85,6 +87,10 @@ function browserApi(): ImprintApi {
     },
     on<P extends PushName>(channel: P, listener: (payload: PushOf<P>) => void) {
       return listeners.on(channel, listener as Listener);
+    },
+    onReconnect(listener: () => void) {
+      reconnectListeners.add(listener);
+      return () => { reconnectListeners.delete(listener); };
     },
   };
 }

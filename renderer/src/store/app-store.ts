@@ -143,21 +143,30 @@ export async function resumeRun(api: ImprintApi): Promise<void> {
   if (!active || useApp.getState().source) return;
   useApp.getState().openSource({ kind: 'run', runId: active.runId }, active);
   useApp.setState({ screen: 'live' });
-  held = [];
+  await catchUp(api, active.runId, 0);
+}
+
+/**
+ * Fetches a run's events from `offset` with `run.events` while holding back the pushes that arrive
+ * meanwhile, then takes those; `ingest` drops what was seen twice.
+ */
+async function catchUp(api: ImprintApi, runId: string, offset: number): Promise<void> {
+  const mine = () => { const src = useApp.getState().source; return src?.kind === 'run' && src.runId === runId; };
+  held = held ?? [];
   try {
-    let offset: number | undefined = 0;
-    while (offset !== undefined) {
-      const chunk: { events: ImprintEvent[]; next?: number } = await api.call('run.events', { runId: active.runId, offset, limit: 20_000 });
-      const src = useApp.getState().source;
-      if (src?.kind !== 'run' || src.runId !== active.runId) return;
+    let next: number | undefined = offset;
+    while (next !== undefined) {
+      const chunk: { events: ImprintEvent[]; next?: number } = await api.call('run.events', { runId, offset: next, limit: 20_000 });
+      if (!mine()) return;
       useApp.getState().ingest(chunk.events);
-      offset = chunk.next;
+      next = chunk.next;
     }
+    const state = (await api.call('run.list', {})).find((r) => r.runId === runId);
+    if (state && mine()) useApp.setState({ run: state });
   } finally {
     const later = held;
     held = undefined;
-    const src = useApp.getState().source;
-    if (src?.kind === 'run' && src.runId === active.runId) useApp.getState().ingest(later);
+    if (mine()) useApp.getState().ingest(later);
   }
 }
 
@@ -175,6 +184,12 @@ export function connectPushes(api: ImprintApi): () => void {
       if (s.source?.kind === 'run' && s.source.runId === state.runId) useApp.setState({ run: state });
     }),
     api.on('engine.status', (engine) => useApp.setState({ engine })),
+    // After a broken push stream: fetch what was missed. The log may hold fewer events than the run's
+    // offset (duplicates dropped, none lost), so start a little early; `ingest` drops the overlap.
+    api.onReconnect?.(() => {
+      const src = useApp.getState().source;
+      if (src?.kind === 'run') void catchUp(api, src.runId, Math.max(0, useApp.getState().log.length - 1000)).catch(() => {});
+    }) ?? (() => {}),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -48,7 +48,9 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
     return { t0, t1: Math.max(t1, t0 + 1) };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [log, tick]);
-  const layout = useMemo(() => layoutRows(log, new Set()), [log, tick]);
+  /** Services whose process lanes are folded into their service lane (click the service's name). */
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const layout = useMemo(() => layoutRows(log, collapsed), [log, tick, collapsed]);
   /** Tall enough for every lane up to a limit; beyond it the lanes scroll (wheel over the names). */
   const height = Math.max(140, Math.min(maxHeight, layout.rows.length * rowHeight + AXIS + 12));
   /** Until the user zooms or pans, the view follows the whole run as it grows. */
@@ -61,7 +63,7 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  useEffect(() => { setView(null); setScroll(0); }, [log]);
+  useEffect(() => { setView(null); setScroll(0); setCollapsed(new Set()); }, [log]);
 
   useEffect(() => {
     const c = canvas.current;
@@ -75,13 +77,13 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
       const n = drawTimeline(ctx, {
         log, view: shown, rows: layout.rows, rowOfLane: layout.rowOfLane, scrollRow: scroll,
         cssWidth: size.w, cssHeight: size.h, dpr, gutter: GUTTER, axis: AXIS, rowHeight, fontPx,
-        origin: log.firstTime, brush: brushPreview ?? range, playhead, marks, theme: readTheme(c),
+        origin: log.firstTime, brush: brushPreview ?? range, playhead, marks, theme: readTheme(c), collapsed,
       }, cache);
       c.dataset.inView = String(n);
       c.dataset.lanes = String(layout.rows.length);
     });
     return () => cancelAnimationFrame(id);
-  }, [log, tick, shown, layout, scroll, size, rowHeight, fontPx, brushPreview, range, playhead, marks, theme, cache]);
+  }, [log, tick, shown, layout, scroll, size, rowHeight, fontPx, brushPreview, range, playhead, marks, theme, cache, collapsed]);
 
   const plotX = (clientX: number) => clientX - (canvas.current?.getBoundingClientRect().left ?? 0) - GUTTER;
   const plotW = Math.max(1, size.w - GUTTER);
@@ -104,8 +106,15 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
 
   const onPointerDown = (e: ReactPointerEvent<HTMLCanvasElement>) => {
     const x = plotX(e.clientX);
-    if (x < 0) return;
     const y = e.clientY - e.currentTarget.getBoundingClientRect().top;
+    if (x < 0) {
+      // A click on a service's name folds or unfolds its process lanes (an exec storm has thousands).
+      const lane = log.laneList[layout.rows[scroll + Math.floor((y - AXIS) / rowHeight)] ?? -1];
+      if (y >= AXIS && lane && lane.pid === undefined) {
+        setCollapsed((c) => { const n = new Set(c); if (n.has(lane.service)) n.delete(lane.service); else n.add(lane.service); return n; });
+      }
+      return;
+    }
     e.currentTarget.setPointerCapture(e.pointerId);
     setDrag({ kind: e.shiftKey || y < AXIS ? 'brush' : 'pan', x, t: timeAtX(shown, x, plotW), view: shown });
   };
@@ -165,7 +174,7 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
               onDoubleClick={() => setView(null)} onKeyDown={onKey}
             />}
       </div>
-      <p className="hint">Wheel: zoom · drag: pan · shift-drag or drag on the axis: select a range · F: fit · Esc: clear</p>
+      <p className="hint">Wheel: zoom · drag: pan · shift-drag or drag on the axis: select a range · F: fit · Esc: clear · click a service name to fold its processes</p>
     </section>
   );
 }

@@ -32,6 +32,8 @@ export interface TimelineFrame {
   playhead: number | null;
   marks: readonly { time: number; lane?: number }[];
   theme: TimelineTheme;
+  /** Services shown folded (their name gets a ▸). */
+  collapsed?: ReadonlySet<string>;
 }
 
 export interface TimelineCache { scratch: RasterScratch; image?: ImageData; pixels?: Uint32Array; palette: Uint32Array }
@@ -95,7 +97,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: TimelineFrame, ca
     const service = lane.pid === undefined;
     ctx.fillStyle = service ? theme.text : theme.muted;
     ctx.font = `${service ? '600 ' : ''}${f.fontPx}px system-ui, sans-serif`;
-    ctx.fillText(clip(ctx, lane.label, f.gutter - (service ? 12 : 24)), service ? 8 : 20, y);
+    const label = service ? `${f.collapsed?.has(lane.service) ? '▸' : '▾'} ${lane.label}` : lane.label;
+    ctx.fillText(clip(ctx, label, f.gutter - (service ? 12 : 24)), service ? 6 : 20, y);
   }
   // Axis.
   ctx.fillStyle = theme.gutter;
