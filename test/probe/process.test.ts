@@ -116,3 +116,12 @@ test('signals reach the tracee (re-injected at signal stops), group-stop and SIG
   const children = new Set(ofKind(run, 'fork').map((f) => f.child));
   assert.ok(ofKind(run, 'exit').some((e) => children.has(e.pid) && e.signal === 15));
 });
+
+test('any user: the probe works when the image runs as a non-root user', async () => {
+  const run = await runProbed({ cmd: ['/bin/sh', '-c', 'id -u; echo x > /tmp/mine'], dockerArgs: ['--user', '65534:65534'] });
+  assertComplete(run);
+  assert.equal(run.hello?.mode, 'seccomp');
+  assert.deepEqual(logLines(run), ['65534']);
+  assert.equal(ofKind(run, 'exec')[0]?.uid, 65534);
+  assert.ok(ofKind(run, 'open').some((o) => o.path === '/tmp/mine' && o.result >= 0));
+});
