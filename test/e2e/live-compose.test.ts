@@ -138,3 +138,32 @@ test('a push stream that breaks mid-run catches up when it comes back: nothing l
   await page.getByTestId('total-events').filter({ hasText: serverCount.toLocaleString('en-US') }).waitFor();
   assert.deepEqual(browser.errors.filter((e) => !/ERR_INCOMPLETE_CHUNKED_ENCODING|Failed to load resource/.test(e)), []);
 });
+
+test('one image from the Start form: pick it from the list, give a command and env, watch it exit', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  if (!page.url().startsWith('http')) await page.goto(serving.url);
+  await page.keyboard.press('s');
+  await page.getByRole('searchbox', { name: 'Search images' }).fill('busybox:latest');
+  await page.getByTestId('images').getByText('imprint-fixture/busybox:latest').click();
+  assert.equal(await page.getByTestId('run-image').inputValue(), 'imprint-fixture/busybox:latest');
+  await page.getByLabel('Command').fill(`sh -c 'echo "hello $WHO"; cat /etc/hostname > /dev/null'`);
+  await page.getByLabel('Environment').fill('WHO=reviewers');
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 120_000 });
+  assert.match(await page.getByTestId('run-status').textContent() ?? '', /exited \(0\)/);
+  await page.getByTestId('logs').getByText('hello reviewers').waitFor();
+  await page.getByTestId('process-tree').getByText('cat', { exact: true }).waitFor();
+  await page.getByTestId('file-activity').getByText('/etc/').first().waitFor();
+});
+
+test('a run that cannot start says why, and nothing is left running', async () => {
+  const { page } = browser;
+  await page.keyboard.press('s');
+  await page.getByTestId('run-image').fill('imprint-fixture/no-such-image:latest');
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  const banner = page.getByTestId('error-banner');
+  await banner.waitFor();
+  assert.match(await banner.textContent() ?? '', /no-such-image/);
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  assert.equal(leftovers(), '');
+});

@@ -132,3 +132,11 @@ test('event filters and descriptions; run form parsing', () => {
   assert.deepEqual(splitCommand(`sh -c 'echo "hi there"' ""`), ['sh', '-c', 'echo "hi there"', '']);
   assert.deepEqual(parseList('A=1, B=2\nC=3\n'), ['A=1', 'B=2', 'C=3']);
 });
+
+test('a program re-executed through /proc/self/exe is named by its argv[0]', () => {
+  const l = new EventLog();
+  const e: ImprintEvent = { ...base('b', 7, 1), kind: 'exec', path: '/proc/self/exe', argv: ['cat', '/etc/hostname'], argc: 2, cwd: '/', uid: 0, gid: 0, result: 0 };
+  l.append([e]);
+  assert.equal(l.laneList[1]!.label, 'cat · 7');
+  assert.equal(processLabel(processTree([e])[0]!), 'cat');
+});

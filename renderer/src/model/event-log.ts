@@ -100,7 +100,7 @@ export class EventLog {
     if (lane === undefined) lane = this.lane(key, service, e.pid, e.pid === 0 ? 'probe' : `pid ${e.pid}`, serviceLane);
     if (e.kind === 'exec' && e.result === 0) {
       const l = this.laneList[lane]!;
-      l.label = `${basename(e.path)} · ${e.pid}`;
+      l.label = `${programName(e.path, e.argv)} · ${e.pid}`;
     } else if (e.kind === 'fork' && e.clone !== 'thread' && !this.laneIndex.has(`${service}\u0000${e.child}`)) {
       // A forked child is its parent's program until it execs (an nginx worker): name its lane so.
       const parent = this.laneList[lane]!.label.split(' · ')[0];
@@ -128,6 +128,15 @@ export class EventLog {
     const cats = new Uint8Array(cap); cats.set(this.categories); this.categories = cats;
     const max = new Float64Array(cap); max.set(this.maxTimes); this.maxTimes = max;
   }
+}
+
+/**
+ * The name a person knows a program by: the file name of what was executed, except for a re-exec through
+ * /proc/self/exe (busybox applets, many runtimes), where only argv[0] says which program it is.
+ */
+export function programName(path: string, argv?: readonly string[]): string {
+  if (/^\/proc\/(self|\d+)\/exe$/.test(path) && argv && argv[0]) return basename(argv[0]);
+  return basename(path);
 }
 
 export function basename(path: string): string {

@@ -4,7 +4,7 @@
  * text from the container: it is only ever rendered as text.
  */
 import type { ImprintEvent, EventOf } from '../../../common/events.js';
-import { basename } from './event-log.js';
+import { basename, programName } from './event-log.js';
 
 export interface ProcessNode {
   key: string;
@@ -62,7 +62,7 @@ export function processTree(events: Iterable<ImprintEvent>): ProcessNode[] {
 }
 
 export function processLabel(n: ProcessNode): string {
-  if (n.exe) return basename(n.exe);
+  if (n.exe) return programName(n.exe, n.argv);
   return n.forkedFrom ? `${basename(n.forkedFrom)} (fork)` : `pid ${n.pid}`;
 }
 

@@ -121,12 +121,18 @@ export function StartScreen() {
             : shown.length === 0 ? <div className="empty">{images.length ? 'No image matches.' : 'No local images. Imprint never pulls on its own: pull or build one first.'}</div>
             : <table className="grid clickable">
                 <thead><tr><th>Image</th><th>Size</th><th>Created</th></tr></thead>
-                <tbody>{shown.map((i) => (
-                  <tr key={i.id} onClick={() => setCfg({ ...cfg, image: i.tags[0] ?? i.id })} className={cfg.image === (i.tags[0] ?? i.id) ? 'selected' : ''}>
-                    <td className="mono">{i.tags[0] ?? i.id.slice(7, 19)}{i.tags.length > 1 && <span className="muted"> +{i.tags.length - 1}</span>}</td>
-                    <td className="num">{(i.size / 1e6).toFixed(1)} MB</td>
-                    <td className="muted">{new Date(i.created).toLocaleDateString()}</td>
-                  </tr>))}
+                <tbody>{shown.map((i) => {
+                  // The tag to show and run: the one the search matched, else :latest, else the first.
+                  const q = search.trim().toLowerCase();
+                  const tag = (q && i.tags.find((t) => t.toLowerCase().includes(q))) || i.tags.find((t) => t.endsWith(':latest')) || i.tags[0] || i.id;
+                  return (
+                    <tr key={i.id} onClick={() => setCfg({ ...cfg, image: tag })} className={cfg.image === tag ? 'selected' : ''}>
+                      <td className="mono">{tag.startsWith('sha256:') ? tag.slice(7, 19) : tag}{i.tags.length > 1 && <span className="muted" title={i.tags.join('\n')}> +{i.tags.length - 1}</span>}</td>
+                      <td className="num">{(i.size / 1e6).toFixed(1)} MB</td>
+                      <td className="muted">{new Date(i.created).toLocaleDateString()}</td>
+                    </tr>
+                  );
+                })}
                 </tbody>
               </table>}
         </div>
