@@ -89,12 +89,7 @@ static void add_path(struct thread *t, struct frame *f, enum attr_key key, int d
 	int dfd = dfd_arg >= 0 ? (int)t->call.args[dfd_arg] : AT_FDCWD;
 
 	if (raw) {
-		bool cut;
-
-		if (mem_read_str(t, t->call.args[path_arg], path, sizeof(path), &cut) < 0)
-			fl |= FL_UNREADABLE;
-		if (cut)
-			fl |= FL_TRUNCATED;
+		mem_read_str(t, t->call.args[path_arg], path, sizeof(path), &fl);
 	} else {
 		path_at(t, dfd, t->call.args[path_arg], path, &fl);
 	}

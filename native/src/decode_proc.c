@@ -72,15 +72,12 @@ static void add_argv(struct thread *t, struct frame *f, uint64_t argv)
 		for (i = 0; i < count && ptrs[i]; i++, argc++) {
 			if (argc >= ARGV_MAX)
 				continue;
-			bool cut;
-			ssize_t len = mem_read_str(t, ptrs[i], arg, sizeof(arg), &cut);
+			unsigned fl = 0;
+			ssize_t len = mem_read_str(t, ptrs[i], arg, sizeof(arg), &fl);
 
-			if (len < 0) {
-				frame_flag(f, FL_UNREADABLE);
+			if (len < 0)
 				len = 0;
-			}
-			if (cut)
-				frame_flag(f, FL_TRUNCATED);
+			frame_flag(f, fl);
 			frame_bytes(f, A_ARGV, arg, (size_t)len, ARG_BOUND);
 		}
 		if (i < count)

@@ -130,14 +130,15 @@ static ssize_t mem_read_raw(struct thread *t, uint64_t addr, void *buf, size_t l
 	return peek_read(t->tid, addr, buf, len);
 }
 
-ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bool *truncated)
+ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, unsigned *flags)
 {
 	size_t done = 0;
 
-	*truncated = false;
 	buf[0] = 0;
-	if (addr == 0)
+	if (addr == 0) {
+		*flags |= FL_UNREADABLE;
 		return -1;
+	}
 	while (done < size - 1) {
 		/* short strings are the rule: read a little first, then the rest of the bound */
 		size_t chunk = done == 0 ? 256 - (addr % 256) : size - 1 - done;
@@ -147,10 +148,8 @@ ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bo
 		if (chunk > size - 1 - done)
 			chunk = size - 1 - done;
 		n = mem_read(t, addr + done, buf + done, chunk);
-		if (n <= 0) {
-			buf[done] = 0;
-			return done ? (ssize_t)done : -1;
-		}
+		if (n <= 0)
+			break;
 		nul = memchr(buf + done, 0, (size_t)n);
 		if (nul)
 			return nul - buf;
@@ -159,8 +158,13 @@ ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bo
 			break;
 	}
 	buf[done] = 0;
-	*truncated = done >= size - 1;
-	return (ssize_t)done;
+	if (done >= size - 1) {
+		*flags |= FL_TRUNCATED;
+		return (ssize_t)done;
+	}
+	/* memory ended before the terminating NUL: keep the readable prefix, say the rest is missing */
+	*flags |= FL_UNREADABLE;
+	return done ? (ssize_t)done : -1;
 }
 
 static ssize_t read_link(const char *proc_path, char *out, size_t size)
@@ -238,16 +242,12 @@ static void normalise(char *p)
 void path_at(struct thread *t, int dirfd, uint64_t addr, char *out, unsigned *flags)
 {
 	char rel[PATH_BOUND + 1];
-	bool cut;
-	ssize_t n = mem_read_str(t, addr, rel, sizeof(rel), &cut);
+	ssize_t n = mem_read_str(t, addr, rel, sizeof(rel), flags);
 
 	if (n < 0) {
-		*flags |= FL_UNREADABLE;
 		out[0] = 0;
 		return;
 	}
-	if (cut)
-		*flags |= FL_TRUNCATED;
 	if (rel[0] == '/' || n == 0) {
 		memcpy(out, rel, (size_t)n + 1);
 		if (n)

@@ -15,9 +15,10 @@
 ssize_t mem_read(struct thread *t, uint64_t addr, void *buf, size_t len);
 /* Opens the process's memory now, while access is still allowed (before a uid change). */
 void mem_keep_open(struct thread *t);
-/* Reads a NUL-terminated string into buf (size >= 1). Returns its length, or -1 when unreadable.
- * *truncated is set when no NUL came within size - 1 bytes. */
-ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, bool *truncated);
+/* Reads a NUL-terminated string into buf (size >= 1). Returns its length, or -1 when nothing could be
+ * read. Adds FL_TRUNCATED to *flags when no NUL came within size - 1 bytes, FL_UNREADABLE when the
+ * memory ended before the NUL (buf then holds the readable prefix). */
+ssize_t mem_read_str(struct thread *t, uint64_t addr, char *buf, size_t size, unsigned *flags);
 
 /* Absolute, lexically normalised path of `addr` relative to `dirfd` (AT_FDCWD: the cwd).
  * Sets FL_UNREADABLE / FL_TRUNCATED bits in *flags. out has PATH_BOUND + 1 bytes. */

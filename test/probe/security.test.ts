@@ -103,3 +103,19 @@ test('i386 calls from a 64-bit program are reported by their own ABI, not decode
   assert.ok(!ofKind(run, 'open').some((o) => o.path === '/etc/hostname'));
   assert.ok(logLines(run).some((l) => /^i386 open: \d+$/.test(l)));
 });
+
+test('hostile arguments (bad pointers, unterminated paths, absurd lengths, garbage to port 53) are flagged, not fatal', async () => {
+  const run = await runProbed({ cmd: ['/opt/fixture/hostile'] });
+  assertComplete(run);
+  assert.equal(logLines(run).at(-1), 'still alive');
+  const opens = ofKind(run, 'open').filter((o) => o.result === -14);
+  assert.equal(opens.length, 2);
+  for (const o of opens) assert.equal(o.unreadable, true);
+  assert.match(opens[0]!.path, /a{16}$/, 'the readable prefix is kept');
+  const exec = ofKind(run, 'exec').find((e) => e.result === -14);
+  assert.ok(exec?.unreadable);
+  assert.equal(exec.argc, 0);
+  const connect = ofKind(run, 'connect')[0];
+  assert.ok(connect?.unreadable && connect.result === -22);
+  assert.ok(ofKind(run, 'notice').some((n) => n.code === 'decode-failed' && /not a DNS message/.test(n.message)));
+});
