@@ -116,8 +116,11 @@ bool exec_entry(struct thread *t)
 	frame_int(f, A_GID, gid);
 
 	/* Under no_new_privs a setuid/setgid program runs without elevation: say so. */
+	char key[PATH_BOUND + 16];
+
+	snprintf(key, sizeof(key), "setuid-exec %s", path);
 	if (cfg.nnp && path[0] == '/' && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_mode & (S_ISUID | S_ISGID)))
+	    (st.st_mode & (S_ISUID | S_ISGID)) && seen_first(key, 0) /* once per program */)
 		send_notice("setuid-exec", "%s is set%s but no_new_privs keeps it from elevating; "
 			    "run with --no-seccomp if it needs to", path,
 			    (st.st_mode & S_ISUID) ? "uid" : "gid");
