@@ -56,11 +56,11 @@ const safeInt = (v: number): number => (v > Number.MAX_SAFE_INTEGER ? Number.MAX
 
 /** One more than the highest attribute key this version knows; unknown keys are skipped. */
 const KEYS = 49;
-const NO_INTS: readonly undefined[] = new Array(KEYS).fill(undefined);
 
 /**
- * Attributes of one frame, gathered in one pass into packed arrays indexed by key (filled with undefined:
- * holey arrays and out-of-bounds reads put V8 on slow paths, which cost 10x here).
+ * Attributes of one frame, gathered in one pass into arrays indexed by key. The two key-indexed arrays
+ * are scratch space reused by every call (toEvent is synchronous): allocating them per frame was a
+ * third of the garbage. They are packed (filled with undefined): holey arrays put V8 on slow paths.
  */
 interface Gathered {
   truncated: boolean;
@@ -72,6 +72,11 @@ interface Gathered {
   ports: number[];
 }
 
+const scratch: Gathered = {
+  truncated: false, ints: new Array(KEYS).fill(undefined), texts: new Array(KEYS).fill(undefined), argv: [], answers: [], args: [], ports: [],
+};
+const touched: number[] = [];
+
 function text(g: Gathered, bytes: Uint8Array): string {
   const t = bytesToText(bytes);
   if (t.cut) g.truncated = true;
@@ -79,23 +84,35 @@ function text(g: Gathered, bytes: Uint8Array): string {
 }
 
 function gather(frame: Frame): Gathered {
-  const g: Gathered = { truncated: false, ints: NO_INTS.slice(), texts: NO_INTS.slice(), argv: [], answers: [], args: [], ports: [] };
+  const g = scratch;
+  g.truncated = false;
+  // Fresh arrays for the lists: they end up inside the event.
+  g.argv = [];
+  g.answers = [];
+  g.args = [];
+  g.ports = [];
   for (const a of frame.attrs) {
     const v = a.value;
     const key = a.key;
     if (typeof v === 'number') {
       if (key === Attr.ARG) { if (g.args.length < MAX_ARGS) g.args.push(v); else g.truncated = true; }
       else if (key === Attr.PORT) g.ports.push(safeInt(v));
-      else if (key < KEYS && g.ints[key] === undefined) g.ints[key] = safeInt(v);
+      else if (key < KEYS && g.ints[key] === undefined) { g.ints[key] = safeInt(v); touched.push(key); }
     } else if (key === Attr.ARGV) {
       if (g.argv.length < MAX_ARGV) g.argv.push(text(g, v)); else g.truncated = true;
     } else if (key === Attr.ANSWER) {
       if (g.answers.length < MAX_ANSWERS) g.answers.push(text(g, v)); else g.truncated = true;
     } else if (key < KEYS && g.texts[key] === undefined) {
       g.texts[key] = text(g, v);
+      touched.push(key);
     }
   }
   return g;
+}
+
+function release(g: Gathered): void {
+  for (const key of touched) { g.ints[key] = undefined; g.texts[key] = undefined; }
+  touched.length = 0;
 }
 
 /** Converts a frame; undefined for HELLO and END (run info, see run-info.ts). */
@@ -112,7 +129,12 @@ export function toEvent(frame: Frame, ctx: EventContext): ImprintEvent | undefin
   const pid = frame.pid;
   const tid = frame.tid;
   const flagged = (frame.flags & (FLAG_TRUNCATED | FLAG_UNREADABLE)) !== 0 || g.truncated;
-  const ev = build(frame, g, type, seq, time, service, container, pid, tid);
+  let ev: ImprintEvent;
+  try {
+    ev = build(frame, g, type, seq, time, service, container, pid, tid);
+  } finally {
+    release(g);
+  }
   if (flagged) {
     if (frame.flags & FLAG_TRUNCATED || g.truncated) ev.truncated = true;
     if (frame.flags & FLAG_UNREADABLE) ev.unreadable = true;
