@@ -171,9 +171,12 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
     if (e.kind === 'accept' && e.peer?.service) continue;
     const peer = e.peer;
     if (!peer || (!peer.address && !peer.service && !peer.name)) continue;
+    const named = peer.name ?? names.get(peer.address);
+    // An unnamed peer on port 53 is the resolver the container asks (Docker's is 127.0.0.11): say so.
+    const label = named ?? (peer.port === 53 ? `DNS ${peer.address}` : peer.address);
     const other = peer.service
       ? addNode(`svc:${peer.service}`, 'service', peer.service, peer.service)
-      : addNode(`ep:${peer.name ?? names.get(peer.address) ?? peer.address}`, 'endpoint', peer.name ?? names.get(peer.address) ?? peer.address);
+      : addNode(`ep:${named ?? peer.address}`, 'endpoint', label);
     // A new outside peer is itself the news: mark the node, not only the edge.
     if (flagged?.has(e) && other.kind === 'endpoint') other.deviant = true;
     if (e.kind === 'connect') addEdge(svc, other.id, e);
