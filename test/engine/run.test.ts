@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname, tmpdir } from 'node:os';
-import { mkdtemp, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, rm, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import type { ImprintEvent } from '../../common/events.js';
 import { readCapture } from '../../electron/capture/reader.js';
-import { EngineError, startRun, sweepLeftovers } from '../../electron/engine/index.js';
+import { EngineError, startRun, sweepLeftovers, type SessionMessage } from '../../electron/engine/index.js';
 import { createOptions, effectiveCommand } from '../../electron/engine/run.js';
 import { BUSYBOX, TEST_LABELS, leftovers } from './helpers.js';
 
@@ -136,5 +136,24 @@ test('leftovers of a crashed Imprint (owner process gone) are swept; live owners
   } finally {
     await alive.remove({ force: true });
     await dead.remove({ force: true }).catch(() => undefined);
+  }
+});
+
+test('a probe that does not start: its output is shown as raw output and the run is marked incomplete', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-noprobe-'));
+  try {
+    const fake = join(dir, 'probe-x86_64');
+    await writeFile(fake, '#!/bin/sh\necho "this is not a probe"\nexit 4\n', { mode: 0o755 });
+    const messages: SessionMessage[] = [];
+    const session = await startRun({ image: BUSYBOX, command: ['true'] }, { labels: TEST_LABELS, probePath: fake, onMessage: (m) => messages.push(m) });
+    const r = await session.done;
+    assert.equal(r.exitCode, 4);
+    assert.equal(r.complete, false);
+    assert.ok(r.problems.includes('no-probe'));
+    assert.ok(messages.some((m) => m.code === 'raw-output' && m.text.includes('this is not a probe')), JSON.stringify(messages));
+    assert.ok(messages.some((m) => m.code === 'decode' && /probe did not start/.test(m.text)));
+    assert.deepEqual(await leftovers(session.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
