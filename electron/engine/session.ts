@@ -144,8 +144,10 @@ class Session implements RunSession {
       this.batchTimer = setInterval(() => this.flushBatch(), this.opts.batchMs ?? DEFAULT_BATCH_MS);
       this.batchTimer.unref();
       for (const spec of this.plan.specs) {
-        const security = this.opts.seccompUnconfined ? { securityOpt: ['seccomp=unconfined'] } : {};
-        const pc = await ProbedContainer.create(docker, { ...spec, ...security, labels: { ...labels, ...spec.labels } }, probe);
+        const full: ContainerSpec = { ...spec, labels: { ...labels, ...spec.labels } };
+        if (this.opts.seccompUnconfined) full.securityOpt = ['seccomp=unconfined'];
+        if (this.opts.probeArgs?.length) full.probeArgs = this.opts.probeArgs;
+        const pc = await ProbedContainer.create(docker, full, probe);
         const run = new ContainerRun(spec.service, pc);
         this.runs.push(run);
         await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));

@@ -157,3 +157,19 @@ test('a probe that does not start: its output is shown as raw output and the run
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('--no-seccomp reaches the probe: it traces with ptrace alone', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-noseccomp-'));
+  try {
+    const capture = join(dir, 'p.imprint');
+    const session = await startRun({ image: BUSYBOX, command: ['true'] }, { labels: TEST_LABELS, probeArgs: ['--no-seccomp'], capture });
+    const r = await session.done;
+    assert.equal(r.exitCode, 0);
+    const modes: string[] = [];
+    await readCapture(capture, { onRecord: (x) => { if (x.record === 'probe') modes.push(x.mode); } });
+    assert.deepEqual(modes, ['ptrace']);
+    assert.ok(!session.events(0, 1000).events.some((e) => e.kind === 'notice' && e.code === 'no-new-privs'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
