@@ -10,7 +10,8 @@ import writeFileAtomic from 'write-file-atomic';
 import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
 import { BASELINE_SCHEMA_FILE, parseBaseline, stringifyBaseline } from '../../../common/baseline/file.js';
 import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
-import { learnBaseline } from '../../../common/baseline/learn.js';
+import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
+import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { UserError } from '../dispatcher.js';
 import { peek, type Workspace } from '../workspace.js';
@@ -93,15 +94,23 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
 
   dispatcher.register('baseline.learn', async ({ captures, out }) => {
     if (!YAML.test(out)) throw new UserError('a baseline file ends in .yaml or .yml');
-    const runs = [];
+    // The same rules as `imprint baseline`: never learn from a capture that is known to miss behaviour,
+    // and record the seccomp profile the runs had (calls the default profile denies are never seen).
+    const runs: LearningRun[] = [];
+    const profiles = new Set<string>();
     for (const c of captures) {
       const input = await readCaptureFile(await workspace.existing(c));
       if (input.events.length === 0) throw new UserError(`${c} has no events to learn from`);
+      const incomplete = [...input.incomplete, ...sequenceGaps(input.events), ...probeBlindSpots(input.events)];
+      if (incomplete.length) throw new UserError(`${c} is incomplete (${incomplete.join('; ')}): a baseline learned from it would miss behaviour. Record the run again.`);
+      profiles.add(input.seccomp ?? 'default');
       runs.push({ events: input.events, images: input.images, ...(input.arch ? { arch: input.arch } : {}) });
     }
     const abs = await workspace.writable(out);
-    const baseline = learnBaseline(runs, { seccomp: 'default' });
-    const yaml = stringifyBaseline(baseline, schemaRef(opts.appRoot, abs));
+    const baseline = learnBaseline(runs, { seccomp: profiles.has('default') ? 'default' : 'unconfined' });
+    // Notes people wrote in the file being replaced stay with the items that still exist.
+    const previous = await readFile(abs, 'utf8').catch(() => undefined);
+    const yaml = stringifyBaseline(baseline, schemaRef(opts.appRoot, abs), previous);
     await writeFileAtomic(abs, yaml);
     return { path: workspace.display(abs), yaml };
   });

@@ -114,14 +114,14 @@ function BaselineReview() {
   const setError = useApp((s) => s.setError);
   const [left, setLeft] = useState('');
   const [right, setRight] = useState('');
-  const [pair, setPair] = useState<{ before: Baseline; after: Baseline; rightPath: string }>();
+  const [pair, setPair] = useState<{ before: Baseline; after: Baseline; rightPath: string; rightText: string }>();
   const [decisions, setDecisions] = useState<Map<string, Decision>>(new Map());
   const [written, setWritten] = useState<string>();
   const entries = useMemo(() => (pair ? diffBaselines(pair.before, pair.after) : []), [pair]);
   const compare = async () => {
     try {
       const [a, b] = await Promise.all([api().call('baseline.read', { path: left.trim() }), api().call('baseline.read', { path: right.trim() })]);
-      setPair({ before: parseBaseline(a.yaml), after: parseBaseline(b.yaml), rightPath: b.path });
+      setPair({ before: parseBaseline(a.yaml), after: parseBaseline(b.yaml), rightPath: b.path, rightText: b.yaml });
       setDecisions(new Map());
       setWritten(undefined);
     } catch (e) { setError((e as Error).message); }
@@ -131,10 +131,11 @@ function BaselineReview() {
     if (!pair) return;
     try {
       const result = applyDecisions(pair.after, entries, decisions);
-      const yaml = stringifyBaseline(result, pair.after.$schema ?? BASELINE_SCHEMA_FILE);
+      // The reviewer's own comments in the file stay where their items are.
+      const yaml = stringifyBaseline(result, pair.after.$schema ?? BASELINE_SCHEMA_FILE, pair.rightText);
       const file = await api().call('baseline.write', { path: pair.rightPath, yaml });
       setWritten(file.path);
-      setPair({ ...pair, after: parseBaseline(yaml) });
+      setPair({ ...pair, after: parseBaseline(yaml), rightText: yaml });
       setDecisions(new Map());
     } catch (e) { setError((e as Error).message); }
   };

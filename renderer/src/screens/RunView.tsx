@@ -25,8 +25,14 @@ export function RunView() {
   const baselineRev = useBaseline((s) => s.rev);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const events = useMemo(() => visibleEvents(log, range, playhead), [log, panelTick, range, playhead]);
-  const incomplete = run?.incomplete ? ['stream-broke'] : [];
-  const folds = useFolds(log, `${panelTick}|${range?.t0}|${range?.t1}|${playhead}|${baselineRev}|${incomplete.length}`,
+  const source = useApp((s) => s.source);
+  // A deviation seen is proof; a clean check is proof only when nothing was missed (verdict "inconclusive").
+  const incomplete = [
+    ...(run?.incomplete ? ['a probe stream ended without its END frame'] : []),
+    ...(run?.dropped ? [`${run.dropped} event(s) lost`] : []),
+    ...(source?.kind === 'capture' ? source.incomplete ?? [] : []),
+  ];
+  const folds = useFolds(log, `${panelTick}|${range?.t0}|${range?.t1}|${playhead}|${baselineRev}|${incomplete.join('|')}`,
     { range, playhead, incomplete });
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const highlights = useMemo(() => (folds?.highlights ? resolveHighlights(folds.highlights, log) : undefined), [folds, log]);
