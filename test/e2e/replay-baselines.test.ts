@@ -22,6 +22,8 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imprint-e2e-replay-'));
   await writeFile(join(dir, 'normal.imprint'), fixtureCapture());
   await writeFile(join(dir, 'drift.imprint'), fixtureCapture({ drift: true, start: 1_764_000_100_000 }));
+  // Cut short: Imprint stopped while recording (no end record).
+  await writeFile(join(dir, 'cut.imprint'), fixtureCapture().trimEnd().split('\n').slice(0, -1).join('\n') + '\n');
   serving = await startServe({ workspace: dir, appRoot: process.cwd() });
   browser = await openBrowser();
 });
@@ -187,4 +189,23 @@ test('review: diff two baselines, reject one entry, generalise another, write th
   assert.ok(!api.files.create.some((f) => f.path === '/etc/cron.d/persist'));
   assert.ok(api.outbound.some((o) => o.peer === '10.9.9.9'), 'accepted entries kept');
   assert.deepEqual(browser.errors, []);
+});
+
+test('an incomplete capture says so: a badge, an inconclusive check, and no baseline learned from it', async () => {
+  const { page } = browser;
+  await page.keyboard.press('b');
+  await page.getByTestId('baseline-load-path').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await page.keyboard.press('r');
+  await page.getByTestId('capture-path').fill('cut.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('capture-incomplete').waitFor();
+  assert.match(await page.getByTestId('capture-incomplete').getAttribute('title') ?? '', /cut short/);
+  await page.getByTestId('verdict').filter({ hasText: 'inconclusive' }).waitFor();
+  await page.keyboard.press('b');
+  await page.getByTestId('baseline-out').fill('from-cut.yaml');
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  await page.getByTestId('error-banner').filter({ hasText: /incomplete/ }).waitFor();
+  await page.getByTestId('error-banner').getByRole('button', { name: 'Dismiss' }).click();
+  await assert.rejects(readFile(join(dir, 'from-cut.yaml'), 'utf8'));
 });
