@@ -26,11 +26,14 @@ export interface FileEntry {
 export interface FileActivitySnapshot {
   files: FileEntry[];
   untracked: number;
+  /** File events whose path the probe could not read (marked `unreadable`): counted, not listed as "". */
+  unreadablePaths: number;
 }
 
 export class FileActivity {
   readonly files = new Map<string, FileEntry>();
   untracked = 0;
+  unreadablePaths = 0;
 
   fold(ev: ImprintEvent): void {
     switch (ev.kind) {
@@ -68,10 +71,11 @@ export class FileActivity {
   }
 
   snapshot(): FileActivitySnapshot {
-    return { files: [...this.files.values()], untracked: this.untracked };
+    return { files: [...this.files.values()], untracked: this.untracked, unreadablePaths: this.unreadablePaths };
   }
 
   private entry(path: string, ev: ImprintEvent): FileEntry | undefined {
+    if (path === '') { this.unreadablePaths++; return undefined; }
     let f = this.files.get(path);
     if (!f) {
       if (this.files.size >= MAX_PATHS) { this.untracked++; return undefined; }

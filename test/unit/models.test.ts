@@ -103,3 +103,10 @@ test('models stay bounded under a process storm', () => {
   assert.equal(m.processes.nodes.size, 100_000);
   assert.ok(m.processes.untracked > 0);
 });
+
+test('file events whose path could not be read are counted, not listed under an empty path', () => {
+  const m = new RunModels();
+  m.fold({ ...at('a', 1, 1), kind: 'open', path: '', access: ['read'], result: 3, unreadable: true });
+  assert.equal(m.files.files.size, 0);
+  assert.equal(m.files.snapshot().unreadablePaths, 1);
+});
