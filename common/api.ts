@@ -89,11 +89,9 @@ export const captureChunkSchema = z.object({
   /** The capture's header line, as written (see common/capture.ts). */
   header: z.unknown(),
   events: z.array(eventSchema),
-  /** Line offset to pass back for the next chunk; absent at the end of the file. */
+  /** Event offset to pass back for the next chunk; absent at the end of the file. */
   next: z.number().optional(),
-  /** Lines that did not parse or validate: reported, never fatal. */
-  invalid: z.number(),
-  /** Why the capture cannot be trusted to be complete (no end record, lost events...); empty when it is. */
+  /** Why the capture cannot be trusted to be complete (no end record, unreadable lines...); empty when it is. */
   incomplete: z.array(z.string()),
   /** Events in the whole capture. */
   total: z.number(),

@@ -18,8 +18,6 @@ interface Subscriber {
   ready: boolean;
   queue: Array<[PushName, unknown]>;
   queuedEvents: number;
-  /** Queued events were discarded because the page never said it was ready; it refetches with run.events. */
-  overflowed: boolean;
 }
 
 export const MAX_QUEUED_EVENTS = 2_000_000;
@@ -34,7 +32,7 @@ export class PushHub {
 
   /** Adds a page; returns its handle for `ready` and `remove`. */
   add(sink: PushSink): Subscriber {
-    const sub: Subscriber = { sink, ready: false, queue: [], queuedEvents: 0, overflowed: false };
+    const sub: Subscriber = { sink, ready: false, queue: [], queuedEvents: 0 };
     this.subscribers.add(sub);
     return sub;
   }
@@ -93,7 +91,8 @@ export class PushHub {
   private enqueue(sub: Subscriber, channel: PushName, payload: unknown): void {
     if (channel === 'run.events') {
       const n = (payload as PushOf<'run.events'>).events.length;
-      if (sub.queuedEvents + n > MAX_QUEUED_EVENTS) { sub.overflowed = true; return; }
+      // Beyond the bound the events are dropped for this page; when it is ready it catches up with run.events.
+      if (sub.queuedEvents + n > MAX_QUEUED_EVENTS) return;
       sub.queuedEvents += n;
     }
     sub.queue.push([channel, payload]);

@@ -71,7 +71,7 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
     const next = offset + events.length < input.events.length ? offset + events.length : undefined;
     return {
       header: offset === 0 ? input.header ?? null : null,
-      events, invalid: 0, incomplete: input.incomplete, total: input.events.length,
+      events, incomplete: input.incomplete, total: input.events.length,
       ...(next !== undefined ? { next } : {}),
     };
   });

@@ -12,16 +12,14 @@ const CHUNK = 20_000;
 export async function loadCapture(path: string): Promise<void> {
   const mine = () => { const s = useApp.getState().source; return s?.kind === 'capture' && s.path === path ? s : undefined; };
   let offset: number | undefined = 0;
-  let invalid = 0;
   let header: unknown;
   let incomplete: string[] = [];
   while (offset !== undefined && mine()) {
     const chunk: CaptureChunk = await api().call('capture.read', { path, offset, limit: CHUNK });
     if (!mine()) return;
     if (offset === 0) { header = chunk.header; incomplete = chunk.incomplete; }
-    invalid += chunk.invalid;
     useApp.getState().appendNow(chunk.events);
-    useApp.setState((s) => ({ source: { ...(s.source as CaptureSource), header, invalid, incomplete } }));
+    useApp.setState((s) => ({ source: { ...(s.source as CaptureSource), header, incomplete } }));
     offset = chunk.next;
   }
   const s = mine();
@@ -59,7 +57,7 @@ export function ReplayScreen() {
     return () => clearInterval(id);
   }, [playing, log]);
 
-  const open = (p: string) => { started.current = undefined; openSource({ kind: 'capture', path: p, loading: true, invalid: 0 }); };
+  const open = (p: string) => { started.current = undefined; openSource({ kind: 'capture', path: p, loading: true }); };
   const t0 = log.firstTime, t1 = log.lastTimeSeen;
   return (
     <div className="screen">
@@ -84,7 +82,6 @@ export function ReplayScreen() {
             {capture.incomplete && capture.incomplete.length > 0 && (
               <span className="badge danger" title={capture.incomplete.join('\n')} data-testid="capture-incomplete">incomplete capture</span>
             )}
-            {capture.invalid > 0 && <span className="badge warn" title="Lines that did not parse or validate were skipped">{capture.invalid} bad lines skipped</span>}
           </>} />
           <RunView />
         </>

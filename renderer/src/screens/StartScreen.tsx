@@ -27,6 +27,13 @@ export function StartScreen() {
     api().call('files.recent', {}).then(setFiles, () => setFiles({ captures: [], baselines: [], compose: [] }));
   };
   useEffect(() => { void refresh(); }, []);
+  // While the engine is down, keep asking: the screen turns ready by itself when it comes up.
+  useEffect(() => {
+    if (!engine || engine.connected) return;
+    const id = setInterval(() => { void refresh(); }, 5000);
+    return () => clearInterval(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [engine?.connected]);
 
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();
@@ -142,7 +149,7 @@ export function StartScreen() {
         <section className="panel recent-card" aria-label="Recent captures">
           <header className="panel-head"><h2>Recent captures</h2></header>
           <FileList files={files?.captures} empty="No captures yet. Every run writes one." testid="recent-captures"
-            onOpen={(f) => { openSource({ kind: 'capture', path: f.path, loading: true, invalid: 0 }); setScreen('replay'); }} />
+            onOpen={(f) => { openSource({ kind: 'capture', path: f.path, loading: true }); setScreen('replay'); }} />
         </section>
 
         <section className="panel recent-card" aria-label="Baselines">

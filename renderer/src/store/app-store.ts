@@ -15,9 +15,9 @@ export type Screen = 'start' | 'live' | 'replay' | 'baselines';
 export type Theme = 'system' | 'light' | 'dark';
 export const PANEL_INTERVAL_MS = 400;
 
-export interface Source { kind: 'run'; runId: string } 
+export interface Source { kind: 'run'; runId: string }
 export interface CaptureSource {
-  kind: 'capture'; path: string; loading: boolean; invalid: number; header?: unknown;
+  kind: 'capture'; path: string; loading: boolean; header?: unknown;
   /** Why the capture is not known to be complete (from the file itself); empty when it is. */
   incomplete?: string[];
 }
