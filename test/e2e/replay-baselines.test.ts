@@ -51,6 +51,17 @@ test('replay: a capture fills the timeline, graph, process tree, files, events a
   await page.getByTestId('logs').getByText('<script>alert(1)</script>', { exact: false }).waitFor();
   await screenshot(page, 'replay-normal');
 
+  // Wheel zooms in around the pointer (fewer events in view); F fits the whole run again.
+  const inView = () => timeline.getAttribute('data-in-view').then(Number);
+  const all = await inView();
+  await page.mouse.move((await timeline.boundingBox())!.x + 400, (await timeline.boundingBox())!.y + 100);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('data-in-view')) < n, all);
+  await timeline.focus();
+  await page.keyboard.press('f');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('data-in-view')) === n, all);
+  assert.equal(await inView(), all);
+
   // Clicking a service's name folds its process lanes, and again unfolds them.
   const tbox = (await timeline.boundingBox())!;
   const webRow = 5; // redis, redis-server, api, sh, api-server, web
