@@ -11,10 +11,15 @@ import { captureHeaderLine, type CaptureHeader, type EndRecord, type RunRecord }
 const FLUSH_MS = 250;
 /** Write at once when this much is buffered, so a storm does not hold a lot of memory. */
 const FLUSH_BYTES = 4 * 1024 * 1024;
+const BACKLOG_HIGH = 64 * 1024 * 1024;
+const BACKLOG_LOW = 8 * 1024 * 1024;
 
 export class CaptureWriter {
   private buffer: string[] = [];
   private buffered = 0;
+  /** Characters handed to the file but not yet written. */
+  private inflight = 0;
+  private drainWaiters: (() => void)[] = [];
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout;
   private closed = false;
@@ -57,15 +62,35 @@ export class CaptureWriter {
     const text = this.buffer.join('');
     this.buffer = [];
     this.buffered = 0;
+    this.inflight += text.length;
     this.writing = this.writing.then(async () => {
-      if (this.error) return;
       try {
-        await this.fh.write(text);
+        if (!this.error) await this.fh.write(text);
       } catch (err) {
         this.error = err as Error;
+      } finally {
+        this.inflight -= text.length;
+        if (this.backlog < BACKLOG_LOW) for (const w of this.drainWaiters.splice(0)) w();
       }
     });
     return this.writing;
+  }
+
+  /** Characters not yet in the file. Above BACKLOG_HIGH the engine stops reading the probe (which then
+   *  waits, losslessly) until `drained()`: a slow disk must not grow memory without bound. */
+  get backlog(): number {
+    return this.error ? 0 : this.buffered + this.inflight;
+  }
+
+  get congested(): boolean {
+    return this.backlog > BACKLOG_HIGH;
+  }
+
+  /** Resolves once the backlog is below the low-water mark. */
+  drained(): Promise<void> {
+    if (this.backlog < BACKLOG_LOW) return Promise.resolve();
+    void this.flush();
+    return new Promise((r) => this.drainWaiters.push(r));
   }
 
   /** Writes the end record, syncs, closes and renames to the final path. Returns the path written. */

@@ -113,6 +113,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ProbedContainer {
   private demux?: AttachDemuxer;
+  private stream?: NodeJS.ReadWriteStream;
   private waitPromise?: Promise<unknown>;
   /** Resolves when the attach stream ends (cut: it errored or ended inside a Docker frame). */
   streamEnded!: Promise<{ cut: boolean; error?: string }>;
@@ -151,6 +152,7 @@ export class ProbedContainer {
   async attach(onStdout: (bytes: Uint8Array) => void, onStderr: (bytes: Uint8Array) => void): Promise<void> {
     const demux = (this.demux = new AttachDemuxer((s, b) => (s === 'stdout' ? onStdout(b) : onStderr(b))));
     const stream = (await this.container.attach({ stream: true, stdout: true, stderr: true, stdin: this.spec.openStdin ?? false, hijack: this.spec.openStdin ?? false })) as NodeJS.ReadWriteStream;
+    this.stream = stream;
     this.streamEnded = new Promise((resolve) => {
       let settled = false;
       const done = (cut: boolean, error?: string) => {
@@ -163,6 +165,15 @@ export class ProbedContainer {
       stream.on('error', (err: Error) => done(true, err.message));
       stream.on('close', () => done(false));
     });
+  }
+
+  /** Stops reading the attach stream: the probe's writes then block and the app waits, losing nothing. */
+  pause(): void {
+    this.stream?.pause();
+  }
+
+  resume(): void {
+    this.stream?.resume();
   }
 
   async start(): Promise<void> {

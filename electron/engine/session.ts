@@ -37,6 +37,8 @@ class ContainerRun {
   decodeErrors = 0;
   outputRecords = 0;
   stderrCarry = '';
+  /** Reading is paused while the capture file catches up. */
+  paused = false;
   constructor(readonly service: string, readonly pc: ProbedContainer) {
     this.stream = new ProbeStream(service, pc.id.slice(0, 12));
   }
@@ -242,6 +244,13 @@ class Session implements RunSession {
 
   private onStdout(run: ContainerRun, bytes: Uint8Array): void {
     this.apply(run, run.stream.push(bytes));
+    const w = this.writer;
+    if (w?.congested && !run.paused) {
+      // Back-pressure instead of buffering: the probe blocks, the app waits, nothing is lost.
+      run.paused = true;
+      run.pc.pause();
+      void w.drained().then(() => { run.paused = false; run.pc.resume(); });
+    }
   }
 
   private onStderr(run: ContainerRun, bytes: Uint8Array): void {

@@ -93,3 +93,20 @@ test('Ctrl-C on imprint run stops the app, removes the container and exits with 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a capture that cannot keep up reports congestion and drains (the engine then pauses the probe)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-backlog-'));
+  try {
+    const w = await CaptureWriter.open(join(dir, 'b.imprint'), header);
+    const line = JSON.stringify({ ...ev(1), pad: 'x'.repeat(1000) });
+    for (let i = 0; i < 70_000; i++) w.line(line);
+    assert.equal(w.congested, true);
+    await w.drained();
+    assert.equal(w.congested, false);
+    assert.ok(w.backlog < 8 * 1024 * 1024);
+    await w.close({ record: 'end', time: 1, complete: true, problems: [], events: 70_000, missing: 0, decodeErrors: 0 });
+    assert.equal((await stat(join(dir, 'b.imprint'))).size > 70_000_000, true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
