@@ -15,6 +15,9 @@ import {
 } from '../probe/probe-harness.js';
 
 type Variant = 'untraced' | 'imprint' | 'strace';
+/** The engine grants CAP_SYS_PTRACE to probed containers (the probe keeps it from the app); every
+ * variant gets it, so strace may use process_vm_readv too. */
+const CAPS = ['--cap-add', 'SYS_PTRACE'];
 const VARIANTS: Variant[] = ['untraced', 'imprint', 'strace'];
 const RUNS = Math.max(1, Number(process.env.IMPRINT_BENCH_RUNS ?? 5));
 
@@ -29,7 +32,7 @@ function straceArgs(probe: string): string[] {
 function runPlain(cmd: string[], dockerArgs: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', ['run', '--rm', '--label', 'imprint.test=1', '--log-driver', 'none',
-      ...(dockerArgs.includes('--network') ? [] : ['--network', 'none']), ...dockerArgs, DEBIAN, ...cmd],
+      ...(dockerArgs.includes('--network') ? [] : ['--network', 'none']), ...CAPS, ...dockerArgs, DEBIAN, ...cmd],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let errTail = '';
@@ -49,7 +52,7 @@ async function timed(variant: Variant, script: string, strace: string[]): Promis
   const cmd = ['bash', '-c', `s=$(date +%s%N); ${script}; e=$(date +%s%N); echo ELAPSED $((e-s))`];
   let lines: string[];
   if (variant === 'imprint') {
-    const run = await runProbed({ image: DEBIAN, cmd });
+    const run = await runProbed({ image: DEBIAN, cmd, dockerArgs: CAPS });
     assertComplete(run);
     framesDelivered += run.frames;
     lines = logLines(run);
@@ -65,7 +68,7 @@ async function timed(variant: Variant, script: string, strace: string[]): Promis
 async function redisOps(variant: Variant, strace: string[], net: string, round: number): Promise<number> {
   const name = `imprint-bench-redis-${process.pid}-${variant}-${round}`;
   const server = ['redis-server', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
-  const dockerArgs = ['--network', net, '--name', name];
+  const dockerArgs = ['--network', net, '--name', name, ...CAPS];
   let stopServer: () => Promise<void>;
   if (variant === 'imprint') {
     const h = await startProbed({ image: DEBIAN, cmd: server, dockerArgs });
