@@ -185,7 +185,8 @@ static void on_syscall_stop(struct thread *t, bool seccomp)
 	}
 	switch (info.op) {
 	case OP_SECCOMP:
-		if (t->call.await_seccomp && t->call.nr == (int)info.seccomp.nr) {
+		/* the same call (its number may now read -1 if the entry stop skipped it) */
+		if (t->call.await_seccomp) {
 			t->call.await_seccomp = false;
 			break;
 		}
