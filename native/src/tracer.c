@@ -103,8 +103,9 @@ static void on_entry_stop(struct thread *t, long nr, const uint64_t *args, bool 
 	t->call.has_frame = false;
 	t->call.want_exit = false;
 	t->call.decoder = hot ? D_SEEN : e->decoder;
-	/* A non-hot call seen at a syscall-entry stop will also stop at seccomp: that is this call. */
-	t->call.await_seccomp = !from_seccomp && !hot && !cfg.ptrace_mode;
+	/* After a syscall-entry stop, a seccomp stop before the exit stop is this same call (ours for a
+	 * non-hot call, or a RET_TRACE from a filter the app installed itself). */
+	t->call.await_seccomp = !from_seccomp;
 	if (!hot)
 		seen_report(t);
 	if (p->stepping && --p->dns_budget <= 0)
