@@ -11,7 +11,7 @@ import { useApp } from '../store/app-store.js';
 import { useBaseline } from '../store/baseline-store.js';
 import { applyDecisions, diffBaselines, suggestPattern, type Decision, type DiffEntry } from '../baseline/diff.js';
 import { useFolds } from '../store/folds.js';
-import { fmtDuration } from '../panels/RunHeader.js';
+import { fmtSpan } from '../timeline/Timeline.js';
 
 export async function loadBaseline(path: string): Promise<void> {
   try {
@@ -50,6 +50,7 @@ function SaveAndLoad() {
     try {
       const file = await api().call('baseline.learn', { captures: [capture], out });
       setSaved(file.path);
+      setLoadPath(file.path);
     } catch (e) { setError((e as Error).message); }
   };
   return (
@@ -61,7 +62,7 @@ function SaveAndLoad() {
           <input value={out} onChange={(e) => setOut(e.target.value)} className="mono" aria-label="Baseline file to write" data-testid="baseline-out" />
           <button className="primary" disabled={!capture || !out.trim() || !!running} onClick={() => void save()} title={running ? 'Wait for the run to finish' : ''}>Save baseline of this run</button>
         </div>
-        {saved && <p className="ok" data-testid="baseline-saved">Saved {saved}</p>}
+        {saved && <p className="ok" data-testid="baseline-saved">Saved {saved} <button className="link" onClick={() => void loadBaseline(saved)}>check live against it</button></p>}
       </div>
       <header className="panel-head"><h2>Check live against a baseline</h2></header>
       <div className="form">
@@ -94,14 +95,15 @@ function LearningCurve() {
   for (let i = 1; i < curve.length; i++) if (curve[i]!.items > curve[i - 1]!.items) plateau = curve[i]!.time;
   return (
     <section className="panel" aria-label="Learning curve">
-      <header className="panel-head"><h2>Learning curve</h2>{last && <span className="muted">{last.items} items · last new at +{fmtDuration(plateau - t0)}</span>}</header>
+      <header className="panel-head"><h2>Learning curve</h2>{last && <span className="muted" data-testid="curve-summary">{last.items} items · last new one at +{fmtSpan(plateau - t0)} of {fmtSpan(t1 - t0)}</span>}</header>
+      <p className="muted small curve-caption">Distinct baseline items seen so far. Once the line stays flat, the run has stopped showing new behaviour and its baseline is worth saving.</p>
       {curve.length < 2 ? <div className="empty">Run or replay something: new baseline items over time appear here.</div> : (
         <svg viewBox={`0 0 ${w} ${h}`} className="curve" role="img" aria-label="New baseline items over time" data-testid="learning-curve">
           <line x1={pad} y1={h - pad + 10} x2={w - 10} y2={h - pad + 10} className="axis" />
           <line x1={pad} y1={10} x2={pad} y2={h - pad + 10} className="axis" />
           <text x={pad - 6} y={14} className="tick" textAnchor="end">{max}</text>
           <text x={pad - 6} y={h - pad + 10} className="tick" textAnchor="end">0</text>
-          <text x={w - 10} y={h - 8} className="tick" textAnchor="end">+{fmtDuration(t1 - t0)}</text>
+          <text x={w - 10} y={h - 8} className="tick" textAnchor="end">+{fmtSpan(t1 - t0)}</text>
           <line x1={x(plateau)} y1={10} x2={x(plateau)} y2={h - pad + 10} className="plateau" />
           <polyline className="line" points={curve.map((p) => `${x(p.time).toFixed(1)},${y(p.items).toFixed(1)}`).join(' ')} />
         </svg>

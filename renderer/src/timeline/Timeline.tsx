@@ -40,6 +40,8 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
   const [scroll, setScroll] = useState(0);
   const [drag, setDrag] = useState<{ kind: 'pan' | 'brush'; x: number; t: number; view: TimeView } | null>(null);
   const [brushPreview, setBrushPreview] = useState<TimeView | null>(null);
+  /** Where the pointer is: time and lane, read out in the header (no tooltip covering the lanes). */
+  const [hover, setHover] = useState<{ t: number; lane?: string } | null>(null);
   const rowHeight = Math.round(22 * fontScale);
   const fontPx = Math.round(12.5 * fontScale);
 
@@ -119,7 +121,13 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
     setDrag({ kind: e.shiftKey || y < AXIS ? 'brush' : 'pan', x, t: timeAtX(shown, x, plotW), view: shown });
   };
   const onPointerMove = (e: ReactPointerEvent<HTMLCanvasElement>) => {
-    if (!drag) return;
+    if (!drag) {
+      const x = plotX(e.clientX);
+      const y = e.clientY - e.currentTarget.getBoundingClientRect().top;
+      const lane = y >= AXIS ? log.laneList[layout.rows[scroll + Math.floor((y - AXIS) / rowHeight)] ?? -1] : undefined;
+      setHover(x >= 0 ? { t: timeAtX(shown, x, plotW), lane: lane ? (lane.pid === undefined ? lane.label : `${lane.service} / ${lane.label}`) : undefined } : null);
+      return;
+    }
     const x = plotX(e.clientX);
     if (drag.kind === 'pan') setView(panBy(drag.view, ((drag.x - x) / plotW) * (drag.view.t1 - drag.view.t0), bounds));
     else { const t = timeAtX(shown, x, plotW); setBrushPreview({ t0: Math.min(drag.t, t), t1: Math.max(drag.t, t) }); }
@@ -157,6 +165,7 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
           ))}
         </div>
         <div className="panel-tools">
+          {hover && <span className="muted mono small" data-testid="timeline-cursor">+{fmtSpan(Math.max(0, hover.t - log.firstTime))}{hover.lane ? ` · ${hover.lane}` : ''}</span>}
           {range && <button className="chip" onClick={() => setRange(null)} title="Esc">range {fmtSpan(range.t1 - range.t0)} ✕</button>}
           <button onClick={() => setView(null)} title="F">Fit</button>
         </div>
@@ -170,7 +179,7 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
               tabIndex={0}
               aria-label="Timeline: wheel to zoom, drag to pan, shift-drag to select a range"
               style={{ width: size.w, height: size.h, cursor: drag?.kind === 'pan' ? 'grabbing' : 'crosshair' }}
-              onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp}
+              onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerLeave={() => setHover(null)}
               onDoubleClick={() => setView(null)} onKeyDown={onKey}
             />}
       </div>
