@@ -140,3 +140,12 @@ test('a program re-executed through /proc/self/exe is named by its argv[0]', () 
   assert.equal(l.laneList[1]!.label, 'cat · 7');
   assert.equal(processLabel(processTree([e])[0]!), 'cat');
 });
+
+test('a time range of the process tree still names programs that started before it', () => {
+  const all = [exec('web', 1, 1, '/usr/sbin/nginx'), fork('web', 1, 2, 7), open('web', 7, 50, '/etc/x', ['read']), open('web', 1, 51, '/etc/y', ['read'])];
+  const inRange = all.slice(2);
+  assert.deepEqual(processTree(inRange).map(processLabel).sort(), ['pid 1', 'pid 7'], 'without context the range alone knows nothing');
+  const roots = processTree(inRange, all);
+  assert.equal(processLabel(roots[0]!), 'nginx');
+  assert.equal(processLabel(roots[0]!.children[0]!), 'nginx (fork)');
+});

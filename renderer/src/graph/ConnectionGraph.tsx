@@ -159,7 +159,7 @@ export function ConnectionGraph({ graph, deviant, height = 380 }: { graph: Graph
       x0 = Math.min(x0, n.x! - n.radius); x1 = Math.max(x1, n.x! + n.radius);
       y0 = Math.min(y0, n.y! - n.radius); y1 = Math.max(y1, n.y! + n.radius + 18);
     }
-    const k = Math.min(2, (size.w - 60) / Math.max(1, x1 - x0), (size.h - 40) / Math.max(1, y1 - y0));
+    const k = Math.min(1.25, (size.w - 60) / Math.max(1, x1 - x0), (size.h - 40) / Math.max(1, y1 - y0));
     select(c).call(zoomRef.current.transform, zoomIdentity.translate(-((x0 + x1) / 2) * k, -((y0 + y1) / 2) * k).scale(k));
   }
   const fit = () => {

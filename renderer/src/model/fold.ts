@@ -62,7 +62,7 @@ export class Folder {
     }
     const flagged = highlights ? new Set(highlights.flaggedIdx.map((i) => log.events[i]!)) : undefined;
     const result: FoldResult = {
-      tree: processTree(visible), dirs: filesByDirectory(visible), graph: connectionGraph(visible, flagged),
+      tree: processTree(visible, visible === log.events ? undefined : log.events), dirs: filesByDirectory(visible), graph: connectionGraph(visible, flagged),
       events: log.length, cost: 0,
       ...(highlights ? { highlights } : {}),
     };

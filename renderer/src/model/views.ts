@@ -22,13 +22,28 @@ export interface ProcessNode {
   children: ProcessNode[];
 }
 
-export function processTree(events: Iterable<ImprintEvent>): ProcessNode[] {
+/**
+ * The process tree of `events`. With `context` (the whole run, when `events` is a time range of it), a
+ * process that exec'd or was forked before the range still shows its program and its parent.
+ */
+export function processTree(events: Iterable<ImprintEvent>, context?: Iterable<ImprintEvent>): ProcessNode[] {
   const nodes = new Map<string, ProcessNode>();
   const parentOf = new Map<string, number>();
+  const known = new Map<string, { exe: string; argv: string[] }>();
+  if (context) {
+    for (const e of context) {
+      if (e.kind === 'fork' && e.clone !== 'thread') parentOf.set(`${e.service}\u0000${e.child}`, e.pid);
+      else if (e.kind === 'exec' && e.result === 0) known.set(`${e.service}\u0000${e.pid}`, { exe: e.path, argv: e.argv });
+    }
+  }
   const node = (service: string, pid: number, time: number): ProcessNode => {
     const key = `${service}\u0000${pid}`;
     let n = nodes.get(key);
-    if (!n) nodes.set(key, (n = { key, service, pid, start: time, events: 0, children: [] }));
+    if (!n) {
+      nodes.set(key, (n = { key, service, pid, start: time, events: 0, children: [] }));
+      const k = known.get(key);
+      if (k) { n.exe = k.exe; n.argv = k.argv; }
+    }
     return n;
   };
   for (const e of events) {
