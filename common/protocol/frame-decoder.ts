@@ -23,6 +23,21 @@ const MAGIC_BYTES = Array.from(MAGIC, (c) => c.charCodeAt(0));
 
 type State = 'start' | 'frames' | 'resync' | 'raw' | 'ended';
 
+/** Receives decoded records in stream order. */
+export interface RecordSink {
+  frame(frame: Frame): void;
+  error(error: DecodeError): void;
+  raw(bytes: Uint8Array): void;
+}
+
+function collect(records: DecodedRecord[]): RecordSink {
+  return {
+    frame: (frame) => records.push({ kind: 'frame', frame }),
+    error: (error) => records.push({ kind: 'error', error }),
+    raw: (bytes) => records.push({ kind: 'raw', bytes }),
+  };
+}
+
 export interface DecoderStats {
   /** Bytes pushed so far. */
   bytes: number;
@@ -56,8 +71,21 @@ export class FrameDecoder {
 
   /** Feeds bytes; returns the records they complete. Byte attributes of returned frames view `chunk`. */
   push(chunk: Uint8Array): DecodedRecord[] {
-    const out: DecodedRecord[] = [];
-    if (chunk.length === 0) return out;
+    const records: DecodedRecord[] = [];
+    this.pushTo(chunk, collect(records));
+    return records;
+  }
+
+  /** The stream closed: reports a frame cut short, or the raw bytes of a stream that never said HELLO. */
+  finish(): DecodedRecord[] {
+    const records: DecodedRecord[] = [];
+    this.finishTo(collect(records));
+    return records;
+  }
+
+  /** Like push, but hands each record to `out` as it is decoded (no wrapper objects: the engine's hot path). */
+  pushTo(chunk: Uint8Array, out: RecordSink): void {
+    if (chunk.length === 0) return;
     this.stats.bytes += chunk.length;
     let data = chunk;
     if (this.pending.length > 0) {
@@ -70,18 +98,16 @@ export class FrameDecoder {
     const used = this.consume(data, out);
     if (used < data.length) this.pending = data.slice(used);
     this.offset += used;
-    return out;
   }
 
-  /** The stream closed: reports a frame cut short, or the raw bytes of a stream that never said HELLO. */
-  finish(): DecodedRecord[] {
-    const out: DecodedRecord[] = [];
+  /** Like finish, with a sink. */
+  finishTo(out: RecordSink): void {
     const rest = this.pending;
     this.pending = new Uint8Array(0);
-    if (rest.length === 0) return out;
+    if (rest.length === 0) return;
     if (this.state === 'start') {
       this.toRaw(out, 'the stream ended before a complete HELLO frame: the probe did not start');
-      out.push({ kind: 'raw', bytes: rest });
+      out.raw(rest);
     } else if (this.state === 'frames') {
       this.error(out, 'truncated', `the stream ended inside a frame (${rest.length} bytes of it received)`, this.offset, rest.length);
       this.stats.skipped += rest.length;
@@ -89,18 +115,17 @@ export class FrameDecoder {
       this.stats.skipped += rest.length;
     }
     this.offset += rest.length;
-    return out;
   }
 
   /** Decodes as much of `data` as possible; returns how many bytes were used. */
-  private consume(data: Uint8Array, out: DecodedRecord[]): number {
+  private consume(data: Uint8Array, out: RecordSink): number {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const end = data.length;
     let p = 0;
     while (p < end) {
       switch (this.state) {
         case 'raw':
-          out.push({ kind: 'raw', bytes: data.subarray(p) });
+          out.raw(data.subarray(p));
           return end;
         case 'ended':
           if (!this.trailingReported) {
@@ -147,7 +172,7 @@ export class FrameDecoder {
   }
 
   /** Decodes the frame at p; false when it was not consumed (the stream turned raw). */
-  private frameAt(data: Uint8Array, view: DataView, p: number, total: number, out: DecodedRecord[]): boolean {
+  private frameAt(data: Uint8Array, view: DataView, p: number, total: number, out: RecordSink): boolean {
     const type = view.getUint16(p + 4, true);
     const seq = view.getUint32(p + 8, true) + view.getUint32(p + 12, true) * TWO_32;
     const frame: Frame = {
@@ -183,11 +208,11 @@ export class FrameDecoder {
       this.stats.sawEnd = true;
       this.state = 'ended';
     }
-    out.push({ kind: 'frame', frame });
+    out.frame(frame);
     return true;
   }
 
-  private checkSeq(seq: number, p: number, out: DecodedRecord[]): void {
+  private checkSeq(seq: number, p: number, out: RecordSink): void {
     if (seq !== this.expectedSeq) {
       if (seq > this.expectedSeq) {
         const missing = seq - this.expectedSeq;
@@ -216,18 +241,18 @@ export class FrameDecoder {
     return -1;
   }
 
-  private toRaw(out: DecodedRecord[], message: string): void {
+  private toRaw(out: RecordSink, message: string): void {
     this.state = 'raw';
     this.stats.raw = true;
     this.error(out, 'no-hello', message, this.offset);
   }
 
-  private error(out: DecodedRecord[], code: DecodeErrorCode, message: string, offset: number, count?: number, seq?: number): void {
+  private error(out: RecordSink, code: DecodeErrorCode, message: string, offset: number, count?: number, seq?: number): void {
     this.stats.errors++;
     const error: DecodeError = { code, message, offset };
     if (count !== undefined) error.count = count;
     if (seq !== undefined) error.seq = seq;
-    out.push({ kind: 'error', error });
+    out.error(error);
   }
 }
 

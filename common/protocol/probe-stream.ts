@@ -4,8 +4,8 @@
  * streams. Event times are wall-clock milliseconds derived from HELLO's REALTIME.
  */
 import type { ImprintEvent } from '../events.js';
-import { FrameDecoder } from './frame-decoder.js';
-import type { DecodeError, DecodedRecord } from './frame.js';
+import { FrameDecoder, type RecordSink } from './frame-decoder.js';
+import type { DecodeError } from './frame.js';
 import { clockFromHello, readEnd, readHello, type ProbeEnd, type ProbeHello, type RunClock } from './run-info.js';
 import { toEvent } from './to-event.js';
 
@@ -30,34 +30,37 @@ export class ProbeStream {
   }
 
   push(chunk: Uint8Array): ProbeStreamBatch {
-    return this.apply(this.decoder.push(chunk));
+    const batch: ProbeStreamBatch = { events: [], errors: [], raw: [] };
+    this.decoder.pushTo(chunk, this.sink(batch));
+    return batch;
   }
 
   finish(): ProbeStreamBatch {
-    return this.apply(this.decoder.finish());
+    const batch: ProbeStreamBatch = { events: [], errors: [], raw: [] };
+    this.decoder.finishTo(this.sink(batch));
+    return batch;
   }
 
   /** Frames proven missing so far (must stay 0). */
   get missing(): number { return this.decoder.stats.missing; }
 
-  private apply(records: DecodedRecord[]): ProbeStreamBatch {
-    const batch: ProbeStreamBatch = { events: [], errors: [], raw: [] };
+  private sink(batch: ProbeStreamBatch): RecordSink {
     const ctx = { service: this.service, container: this.container, clock: this.clock };
-    for (const r of records) {
-      if (r.kind === 'frame') {
-        const ev = toEvent(r.frame, ctx);
-        if (ev) { batch.events.push(ev); continue; }
-        const hello = readHello(r.frame);
+    return {
+      frame: (frame) => {
+        const ev = toEvent(frame, ctx);
+        if (ev) { batch.events.push(ev); return; }
+        const hello = readHello(frame);
         if (hello) {
           this.hello = batch.hello = hello;
           this.clock = ctx.clock = clockFromHello(hello, this.nowMs());
-          continue;
+          return;
         }
-        const end = readEnd(r.frame);
+        const end = readEnd(frame);
         if (end) this.end = batch.end = end;
-      } else if (r.kind === 'error') batch.errors.push(r.error);
-      else batch.raw.push(r.bytes);
-    }
-    return batch;
+      },
+      error: (error) => batch.errors.push(error),
+      raw: (bytes) => batch.raw.push(bytes),
+    };
   }
 }
