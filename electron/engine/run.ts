@@ -82,7 +82,8 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
     Cmd: command,
     Tty: false,
     OpenStdin: spec.openStdin ?? false,
-    StdinOnce: false,
+    // Stdin closes when the attached client closes its side: the app sees EOF.
+    StdinOnce: spec.openStdin ?? false,
     AttachStdin: spec.openStdin ?? false,
     AttachStdout: true,
     AttachStderr: true,
@@ -174,6 +175,15 @@ export class ProbedContainer {
 
   resume(): void {
     this.stream?.resume();
+  }
+
+  /** Pipes `input` to the app's stdin (needs `openStdin`); its end closes stdin. */
+  feedStdin(input: NodeJS.ReadableStream): void {
+    const stream = this.stream;
+    if (!stream || !this.spec.openStdin) return;
+    input.on('data', (chunk: Buffer) => { stream.write(chunk); });
+    input.on('end', () => stream.end());
+    input.on('error', () => stream.end());
   }
 
   async start(): Promise<void> {

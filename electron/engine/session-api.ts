@@ -31,6 +31,8 @@ export interface SessionOptions {
   batchMs?: number;
   /** The probe binary to inject (default: native/build/probe-<engine arch>, or $IMPRINT_PROBE). */
   probePath?: string;
+  /** Feed this to the app's stdin (single-image runs; the container is created with OpenStdin). */
+  stdin?: NodeJS.ReadableStream;
   /** Options for the probe itself (before `--`), e.g. `['--no-seccomp']` for apps that need setuid binaries. */
   probeArgs?: string[];
   /** Seconds between SIGTERM and kill on stop (default 5). */

@@ -149,11 +149,13 @@ class Session implements RunSession {
         const full: ContainerSpec = { ...spec, labels: { ...labels, ...spec.labels } };
         if (this.opts.seccompUnconfined) full.securityOpt = ['seccomp=unconfined'];
         if (this.opts.probeArgs?.length) full.probeArgs = this.opts.probeArgs;
+        if (this.opts.stdin && this.plan.mode === 'image') full.openStdin = true;
         const pc = await ProbedContainer.create(docker, full, probe);
         const run = new ContainerRun(spec.service, pc);
         this.runs.push(run);
         await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));
         await pc.start();
+        if (full.openStdin && this.opts.stdin) pc.feedStdin(this.opts.stdin);
         const { addresses, name } = await pc.addresses();
         this.models.addService(spec.service, addresses, spec.aliases ?? []);
         this.record({ record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses, ...(spec.aliases ? { aliases: spec.aliases } : {}) });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { hostname, tmpdir } from 'node:os';
 import { mkdtemp, rm, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import type { ImprintEvent } from '../../common/events.js';
 import { readCapture } from '../../electron/capture/reader.js';
@@ -172,4 +173,13 @@ test('--no-seccomp reaches the probe: it traces with ptrace alone', async () => 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('stdin is passed to the app and its end is the app\'s EOF', async () => {
+  const session = await startRun({ image: BUSYBOX, command: ['wc', '-c'] }, { labels: TEST_LABELS, stdin: Readable.from([Buffer.from('hello '), Buffer.from('world')]) });
+  const r = await session.done;
+  assert.equal(r.exitCode, 0);
+  const lines = session.events(0, 1000).events.flatMap((e) => (e.kind === 'log' ? [e.line.trim()] : []));
+  assert.deepEqual(lines, ['11']);
+  assert.deepEqual(await leftovers(session.id), []);
 });

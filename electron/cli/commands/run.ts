@@ -10,7 +10,7 @@ import { collect, envEntry, labels, seconds } from '../options.js';
 
 interface RunFlags {
   capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
-  pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean;
+  pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; interactive?: boolean; seccompUnconfined?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -26,6 +26,7 @@ export function registerRun(program: Command): void {
     .option('--network <network>', 'network to join')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', envEntry)
     .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port (repeatable)', collect)
+    .option('-i, --interactive', "pass Imprint's stdin to the app")
     .option('--pull', 'pull the image when it is not available locally')
     .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
@@ -48,6 +49,7 @@ export function registerRun(program: Command): void {
           ...(flags.capture ? { capture: flags.capture } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
+          ...(flags.interactive ? { stdin: process.stdin } : {}),
           ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
           labels: labels(flags.label),
