@@ -280,7 +280,7 @@ class Session implements RunSession {
       this.record({ record: 'problem', time: Date.now(), service: run.service, container: run.container, code: e.code, message: e.message });
       this.message({ level: e.code === 'no-hello' ? 'error' : 'warning', code: 'decode', service: run.service, text: e.message });
     }
-    for (const raw of batch.raw) this.output(run, 'raw', bytesToText(raw).text);
+    for (const raw of batch.raw) if (run.outputRecords < MAX_OUTPUT_RECORDS) this.output(run, 'raw', bytesToText(raw).text);
     for (const ev of batch.events) {
       this.models.fold(ev);
       const line = JSON.stringify(ev);
