@@ -79,6 +79,8 @@ bool open_entry(struct thread *t)
 
 void open_exit(struct thread *t, int64_t rval)
 {
+	if (rval >= 0)
+		socket_forget(t->proc, (int)rval); /* the number was free: any socket it named is closed */
 	call_commit(t, rval);
 }
 

@@ -1,5 +1,6 @@
-/* Network decoders: socket, connect, bind, listen, accept. A small table remembers each socket's
- * family, type and bound address, so LISTEN carries the port and ACCEPT the local port. */
+/* Network decoders: socket, connect, bind, listen, accept. The socket table of the caller's descriptor
+ * table (socktab.h) remembers each socket's family, type and bound address, so LISTEN carries the
+ * port and ACCEPT the local port, also in prefork workers that inherited the listening socket. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,68 +10,39 @@
 #include "syscalls.h"
 #include "tracer.h"
 
-#define SOCKETS 1024
-#define ADDR_TEXT 128
-
-struct sock {
-	pid_t tgid;
-	int fd;
-	int family, type;
-	char bound[ADDR_TEXT];
-	int port;
-	bool used;
-};
-
-static struct sock sockets[SOCKETS];
-
-static struct sock *sock_slot(pid_t tgid, int fd)
+void socket_lookup(struct process *p, int fd, int *family, int *type)
 {
-	return &sockets[((unsigned)tgid * 31u + (unsigned)fd) % SOCKETS];
-}
-
-static struct sock *sock_find(pid_t tgid, int fd)
-{
-	struct sock *s = sock_slot(tgid, fd);
-
-	return s->used && s->tgid == tgid && s->fd == fd ? s : NULL;
-}
-
-static struct sock *sock_put(pid_t tgid, int fd, int family, int type)
-{
-	struct sock *s = sock_slot(tgid, fd);
-
-	memset(s, 0, sizeof(*s));
-	s->used = true;
-	s->tgid = tgid;
-	s->fd = fd;
-	s->family = family;
-	s->type = type;
-	return s;
-}
-
-void socket_lookup(pid_t tgid, int fd, int *family, int *type)
-{
-	struct sock *s = sock_find(tgid, fd);
+	struct sockinfo *s = socktab_find(p->socks, fd);
 
 	*family = s ? s->family : 0;
 	*type = s ? s->type : 0;
 }
 
-static void add_sock_kind(struct thread *t, struct frame *f, int fd, int family)
+void socket_forget(struct process *p, int fd)
 {
-	int known_family, type;
+	socktab_drop(p->socks, fd);
+}
 
-	socket_lookup(t->proc->tgid, fd, &known_family, &type);
+static void add_sock_kind(struct frame *f, int fd, int family, int type)
+{
 	frame_int(f, A_FD, fd);
-	frame_int(f, A_FAMILY, family >= 0 ? family : known_family);
+	frame_int(f, A_FAMILY, family);
 	frame_int(f, A_SOCKTYPE, type);
+}
+
+/* accept(2) works only on stream and seqpacket sockets: on inet that is TCP. */
+static int accepted_type(int family, int known_type)
+{
+	if (known_type)
+		return known_type;
+	return family == AF_INET || family == AF_INET6 ? SOCK_STREAM : 0;
 }
 
 bool net_entry(struct thread *t)
 {
 	uint64_t *a = t->call.args;
-	int fd = (int)a[0], family, port;
-	char text[ADDR_TEXT];
+	int fd = (int)a[0], family, known_family, type, port;
+	char text[SOCK_ADDR_TEXT];
 	struct frame *f;
 
 	switch (t->call.decoder) {
@@ -86,7 +58,8 @@ bool net_entry(struct thread *t)
 		family = sockaddr_read(t, a[1], a[2], text, sizeof(text), &port);
 		if (family < 0)
 			frame_flag(f, FL_UNREADABLE);
-		add_sock_kind(t, f, fd, family);
+		socket_lookup(t->proc, fd, &known_family, &type);
+		add_sock_kind(f, fd, family >= 0 ? family : known_family, type);
 		frame_str(f, A_ADDRESS, text);
 		frame_int(f, A_PORT, port);
 		t->call.aux = port;
@@ -94,11 +67,11 @@ bool net_entry(struct thread *t)
 		set_str(&t->stash, text);
 		return true;
 	case D_LISTEN: {
-		struct sock *s = sock_find(t->proc->tgid, fd);
+		struct sockinfo *s = socktab_find(t->proc->socks, fd);
 
 		f = call_frame(t, F_LISTEN);
-		add_sock_kind(t, f, fd, -1);
-		frame_str(f, A_ADDRESS, s ? s->bound : "");
+		add_sock_kind(f, fd, s ? s->family : 0, s ? s->type : 0);
+		frame_str(f, A_ADDRESS, s && s->bound ? s->bound : "");
 		frame_int(f, A_PORT, s ? s->port : 0);
 		frame_int(f, A_BACKLOG, (int)a[1]);
 		return true;
@@ -110,56 +83,75 @@ bool net_entry(struct thread *t)
 	return false;
 }
 
+static void accept_exit(struct thread *t, int64_t rval)
+{
+	uint64_t *a = t->call.args;
+	int fd = (int)a[0], port = 0, family = -1, local_port = 0, type = 0;
+	struct frame *f = t->frame;
+	struct sockinfo *s = socktab_find(t->proc->socks, fd), *n;
+	char text[SOCK_ADDR_TEXT] = "", bound[SOCK_ADDR_TEXT] = "";
+	uint32_t len = 0;
+	bool cloexec = t->call.nr == __NR_accept4 && (a[3] & SOCK_CLOEXEC), bound_known = false;
+
+	f->limit = FRAME_MAX;
+	if (rval >= 0 && a[1] && a[2] && mem_read(t, a[2], &len, sizeof(len)) == sizeof(len))
+		family = sockaddr_read(t, a[1], len, text, sizeof(text), &port);
+	if (s) {
+		family = s->family; /* the listener's, even when the peer address was not asked for */
+		type = s->type;
+		local_port = s->port;
+		if (s->bound) {
+			snprintf(bound, sizeof(bound), "%s", s->bound);
+			bound_known = true;
+		}
+	} else if (family < 0) {
+		family = 0;
+	}
+	/* not known (a descriptor from dup or SCM_RIGHTS): the peer's family says inet, accept says stream */
+	type = accepted_type(family, type);
+	add_sock_kind(f, fd, family, type);
+	frame_str(f, A_ADDRESS, text);
+	frame_int(f, A_PORT, port);
+	if (local_port)
+		frame_int(f, A_PORT, local_port);
+	/* (socktab_set may move entries: `s` is not used past this point) */
+	if (rval >= 0 && (n = socktab_set(t->proc->socks, (int)rval, family, type, cloexec)) && bound_known)
+		sockinfo_bind(n, bound, local_port); /* the listener's local address (a wildcard stays one) */
+}
+
 void net_exit(struct thread *t, int64_t rval)
 {
 	uint64_t *a = t->call.args;
 	int fd = (int)a[0];
-	struct sock *s;
+	struct sockinfo *s;
 
 	switch (t->call.decoder) {
 	case D_SOCKET:
 		if (rval >= 0)
-			sock_put(t->proc->tgid, (int)rval, (int)a[0], (int)a[1] & 0xf);
+			socktab_set(t->proc->socks, (int)rval, (int)a[0], (int)a[1] & 0xf, a[1] & SOCK_CLOEXEC);
 		break;
 	case D_BIND:
-		s = sock_find(t->proc->tgid, fd);
+		if (rval != 0)
+			break;
+		s = socktab_find(t->proc->socks, fd);
 		if (!s)
-			s = sock_put(t->proc->tgid, fd, t->call.kind, 0);
-		if (rval == 0) {
-			snprintf(s->bound, sizeof(s->bound), "%s", t->stash ? t->stash : "");
-			s->port = (int)t->call.aux;
-		}
+			s = socktab_set(t->proc->socks, fd, t->call.kind > 0 ? t->call.kind : 0, 0, false);
+		if (s)
+			sockinfo_bind(s, t->stash ? t->stash : "", (int)t->call.aux);
 		break;
 	case D_CONNECT: {
 		int family, type;
 
-		socket_lookup(t->proc->tgid, fd, &family, &type);
+		socket_lookup(t->proc, fd, &family, &type);
 		/* Port 53: the DNS exchange that follows uses hot calls (write/read, sendmmsg/recvfrom) */
 		if (t->call.aux == 53 && (t->call.kind == AF_INET || t->call.kind == AF_INET6) &&
 		    (rval == 0 || rval == -115 /* EINPROGRESS */))
 			dns_start(t, fd, t->stash ? t->stash : "", 53, type == SOCK_STREAM);
 		break;
 	}
-	case D_ACCEPT: {
-		struct frame *f = t->frame;
-		char text[ADDR_TEXT] = "";
-		int port = 0, family = -1, type;
-		uint32_t len = 0;
-
-		f->limit = FRAME_MAX;
-		if (rval >= 0 && a[1] && a[2] && mem_read(t, a[2], &len, sizeof(len)) == sizeof(len))
-			family = sockaddr_read(t, a[1], len, text, sizeof(text), &port);
-		add_sock_kind(t, f, fd, family);
-		frame_str(f, A_ADDRESS, text);
-		frame_int(f, A_PORT, port);
-		s = sock_find(t->proc->tgid, fd);
-		if (s && s->port)
-			frame_int(f, A_PORT, s->port);
-		socket_lookup(t->proc->tgid, fd, &family, &type);
-		if (rval >= 0)
-			sock_put(t->proc->tgid, (int)rval, family, type);
+	case D_ACCEPT:
+		accept_exit(t, rval);
 		break;
-	}
 	}
 	call_commit(t, rval);
 }

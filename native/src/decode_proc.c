@@ -142,6 +142,14 @@ void exec_event(struct thread *t, pid_t former)
 	}
 	t->proc->vm_readv_refused = false;
 	process_close_mem(t->proc);
+	/* exec unshares a descriptor table shared through CLONE_FILES, then closes close-on-exec ones */
+	if (socktab_shared(t->proc->socks)) {
+		struct socktab *own = socktab_copy(t->proc->socks);
+
+		socktab_put(t->proc->socks);
+		t->proc->socks = own;
+	}
+	socktab_drop_cloexec(t->proc->socks);
 	t->proc->stepping = false;
 	t->proc->dns_fd = -1;
 	if (t->stash)
@@ -157,24 +165,46 @@ void exec_exit(struct thread *t, int64_t rval)
 	call_commit(t, rval); /* only failed execs get here */
 }
 
+/* The clone flags of the call behind a fork event (fork and vfork have fixed ones). */
+static uint64_t clone_flags(struct thread *t, int event, long *nr)
+{
+	uint64_t flags = 0;
+
+	*nr = -1;
+	if (arch_clone_regs(t->tid, nr, &flags) < 0)
+		return event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
+#ifdef __NR_fork
+	if (*nr == __NR_fork)
+		return 0;
+#endif
+#ifdef __NR_vfork
+	if (*nr == __NR_vfork)
+		return CLONE_VM | CLONE_VFORK;
+#endif
+	if (*nr == __NR_clone3) {
+		uint64_t a0 = flags; /* struct clone_args: flags first */
+
+		if (mem_read(t, a0, &flags, sizeof(flags)) != sizeof(flags))
+			flags = 0;
+	} else if (*nr != __NR_clone) {
+		flags = 0;
+	}
+	return flags;
+}
+
 void fork_event(struct thread *t, int event)
 {
 	unsigned long child = 0;
-	long nr = -1;
-	uint64_t flags = 0;
+	long nr;
+	uint64_t flags;
 	const char *kind = event == PTRACE_EVENT_FORK ? "fork" : event == PTRACE_EVENT_VFORK ? "vfork" : "clone";
 	struct thread *c;
 
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child) < 0 || child == 0)
 		return;
-	/* Only clone events need the flags (thread or process); fork/vfork events are processes. */
-	if (event == PTRACE_EVENT_CLONE && arch_clone_regs(t->tid, &nr, &flags) == 0 && nr == __NR_clone3) {
-		uint64_t a0 = flags;
-
-		if (mem_read(t, a0, &flags, sizeof(flags)) != sizeof(flags))
-			flags = 0;
-	}
-	bool is_thread = event == PTRACE_EVENT_CLONE && (flags & CLONE_THREAD);
+	/* Any event can come from clone(2): a thread, or a process sharing the descriptor table. */
+	flags = clone_flags(t, event, &nr);
+	bool is_thread = flags & CLONE_THREAD;
 
 	if (is_thread)
 		kind = "thread";
@@ -183,7 +213,7 @@ void fork_event(struct thread *t, int event)
 		/* it may have stopped before this event and been filed under its own id */
 		thread_rehome(c, is_thread ? t->proc->tgid : (pid_t)child);
 		if (!is_thread)
-			process_inherit(c->proc, t->proc);
+			process_inherit(c->proc, t->proc, flags & CLONE_FILES);
 		c->known_parent = true;
 	}
 
@@ -191,8 +221,14 @@ void fork_event(struct thread *t, int event)
 
 	frame_int(f, A_CHILD, (int64_t)child);
 	frame_str(f, A_CLONE, kind);
-	frame_str(f, A_SYSCALL, nr >= 0 ? syscall_name(nr) : event == PTRACE_EVENT_CLONE ? "clone" : kind);
+	frame_str(f, A_SYSCALL, nr >= 0 && event == PTRACE_EVENT_CLONE ? syscall_name(nr) :
+		  event == PTRACE_EVENT_CLONE ? "clone" : kind);
 	frame_commit(f);
+	if (c->held) {
+		/* its first stop came first: it ran nothing yet, and now starts with its parent's state */
+		c->held = false;
+		resume(c, 0);
+	}
 }
 
 bool setid_entry(struct thread *t)

@@ -57,6 +57,11 @@ void frame_flag(struct frame *f, unsigned flags)
 	put_u16(f->buf + 6, (f->buf[6] | f->buf[7] << 8) | flags);
 }
 
+void frame_set_time(struct frame *f, uint64_t ns)
+{
+	put_u64(f->buf + 16, ns);
+}
+
 void frame_set_tid(struct frame *f, pid_t tid)
 {
 	put_u32(f->buf + 28, (uint32_t)tid);

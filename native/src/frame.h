@@ -39,6 +39,8 @@ void frame_begin(struct frame *f, enum frame_type type, pid_t pid, pid_t tid);
 void frame_flag(struct frame *f, unsigned flags);
 /* Rewrites the header's tid (exec from a non-leader thread takes the leader's tid). */
 void frame_set_tid(struct frame *f, pid_t tid);
+/* Rewrites the header's time (calls are stamped when they complete). */
+void frame_set_time(struct frame *f, uint64_t ns);
 void frame_int(struct frame *f, enum attr_key key, int64_t value);
 /* Appends a byte attribute, cut at `bound` and at the frame's limit; sets TRUNCATED when cut. */
 void frame_bytes(struct frame *f, enum attr_key key, const void *data, size_t len, size_t bound);

@@ -61,6 +61,7 @@ static struct process *process_get(pid_t tgid)
 	p->tgid = tgid;
 	p->dns_fd = -1;
 	p->mem_fd = -1;
+	p->socks = socktab_new();
 	p->next = processes[slot(tgid)];
 	processes[slot(tgid)] = p;
 	return p;
@@ -79,6 +80,7 @@ static void process_put(struct process *p)
 		}
 	}
 	process_close_mem(p);
+	socktab_put(p->socks);
 	free(p->exe);
 	free(p->cwd);
 	free(p);
@@ -143,8 +145,10 @@ void process_close_mem(struct process *p)
 	p->mem_refused = false;
 }
 
-void process_inherit(struct process *child, const struct process *parent)
+void process_inherit(struct process *child, struct process *parent, bool share_files)
 {
+	socktab_put(child->socks);
+	child->socks = share_files ? socktab_share(parent->socks) : socktab_copy(parent->socks);
 	set_str(&child->exe, parent->exe);
 	set_str(&child->cwd, parent->cwd);
 	child->cwd_stale = parent->cwd_stale;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "frame.h"
+#include "socktab.h"
 
 struct process {
 	pid_t tgid;
@@ -19,6 +20,7 @@ struct process {
 	int mem_fd;             /* /proc/PID/mem of its current mm, opened lazily; -1 when not open */
 	bool mem_refused;       /* opening it failed: do not retry until the next exec */
 	bool vm_readv_refused;  /* process_vm_readv failed (uid change): use PTRACE_PEEKDATA */
+	struct socktab *socks;  /* sockets of its descriptor table (shared with CLONE_FILES relatives) */
 	/* DNS stepping: all threads take every syscall stop until the exchange is over. */
 	bool stepping;
 	bool stop_stepping;
@@ -51,6 +53,8 @@ struct thread {
 	char *stash;            /* a path kept from entry to exit (exec, chdir) */
 	bool expect_sigstop;    /* the first child stops itself once before exec */
 	bool known_parent;      /* its creator's fork event was seen */
+	bool held;              /* first stop came before its creator's fork event: kept stopped until it */
+	pid_t held_parent;      /* the parent /proc named then: its death releases the thread */
 	struct thread *next;
 };
 
@@ -60,8 +64,9 @@ struct thread *thread_get(pid_t tid, pid_t tgid);
 void thread_drop(struct thread *t);
 /* Moves a thread first seen before its creator's fork event into the right process. */
 void thread_rehome(struct thread *t, pid_t tgid);
-/* A new process starts with its parent's cwd, ids and executable. */
-void process_inherit(struct process *child, const struct process *parent);
+/* A new process starts with its parent's cwd, ids, executable and sockets (the same socket table with
+ * CLONE_FILES, a copy without). */
+void process_inherit(struct process *child, struct process *parent, bool share_files);
 /* Moves `from`'s in-flight call to `to` and forgets `from` (exec from a non-leader thread). */
 void thread_take_over(struct thread *to, struct thread *from);
 struct frame *thread_frame(struct thread *t);

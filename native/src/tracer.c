@@ -12,6 +12,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,8 @@ void call_commit(struct thread *t, int64_t result)
 	if (!t->call.has_frame)
 		return;
 	t->frame->limit = FRAME_MAX;
+	/* a call's frame is stamped when it completed: a blocking accept after the connect it took */
+	frame_set_time(t->frame, monotonic_ns());
 	frame_int(t->frame, A_RESULT, result);
 	frame_commit(t->frame);
 	t->call.has_frame = false;
@@ -108,6 +111,9 @@ static void on_entry_stop(struct thread *t, long nr, const uint64_t *args, bool 
 	t->call.await_seccomp = !from_seccomp;
 	if (!hot)
 		seen_report(t);
+	/* close is hot: seen only while stepping (DNS, ptrace mode); the fd is gone whatever it returns */
+	if (nr == __NR_close)
+		socket_forget(p, (int)args[0]);
 	if (p->stepping && --p->dns_budget <= 0)
 		p->stop_stepping = true;
 
@@ -219,6 +225,78 @@ static void on_syscall_stop(struct thread *t, bool seccomp)
 	resume(t, 0);
 }
 
+/*
+ * Children whose first stop arrives before their creator's fork event are held stopped until that
+ * event: only then is it known whether they are threads, and what they inherit (cwd, executable,
+ * sockets). The creator reports the event right after creating the child unless it is killed first;
+ * then the death of the parent /proc named releases the child.
+ */
+#define HELD_MAX 256
+static pid_t held[HELD_MAX];
+static int nheld;
+
+static pid_t parent_of(pid_t tid)
+{
+	char path[64], buf[1024];
+	pid_t tgid = 0, ppid = 0;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	for (char *line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, "Tgid:", 5) == 0)
+			tgid = (pid_t)atoi(line + 5);
+		else if (strncmp(line, "PPid:", 5) == 0)
+			ppid = (pid_t)atoi(line + 5);
+	}
+	/* a thread's creator is in its own group; a process's is its parent */
+	return tgid && tgid != tid ? tgid : ppid;
+}
+
+static void held_sweep(pid_t dead);
+
+static bool hold(struct thread *t)
+{
+	if (nheld >= HELD_MAX)
+		held_sweep(0);
+	if (nheld >= HELD_MAX)
+		return false;
+	t->held_parent = parent_of(t->tid);
+	if (t->held_parent <= 0)
+		return false;
+	t->held = true;
+	held[nheld++] = t->tid;
+	return true;
+}
+
+/* Forgets released or dead held threads; resumes those whose parent was `dead`. */
+static void held_sweep(pid_t dead)
+{
+	int kept = 0;
+
+	for (int i = 0; i < nheld; i++) {
+		struct thread *h = thread_find(held[i]);
+
+		if (!h || !h->held)
+			continue;
+		if (dead > 0 && h->held_parent == dead) {
+			h->held = false;
+			resume(h, 0);
+			continue;
+		}
+		held[kept++] = held[i];
+	}
+	nheld = kept;
+}
+
 static void on_death(pid_t tid, struct thread *t, int status)
 {
 	if (t) {
@@ -236,6 +314,8 @@ static void on_death(pid_t tid, struct thread *t, int status)
 		}
 		thread_drop(t);
 	}
+	if (nheld)
+		held_sweep(tid);
 	if (tid == cfg.app) {
 		app_done = true;
 		app_status = status;
@@ -247,8 +327,9 @@ static void on_stop(pid_t tid, int status)
 	struct thread *t = thread_find(tid);
 	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
 	unsigned long msg = 0;
+	bool fresh = !t;
 
-	if (!t)
+	if (fresh)
 		t = thread_get(tid, tid); /* stopped before its creator's fork event: filed there later */
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_stop(t, false);
@@ -272,6 +353,8 @@ static void on_stop(pid_t tid, int status)
 			ptrace(PTRACE_LISTEN, tid, 0, 0);
 			return;
 		}
+		if (fresh && !t->known_parent && hold(t))
+			return; /* the fork event resumes it */
 		break;
 	case 0:
 		if (sig == SIGSTOP && t->expect_sigstop) {

@@ -46,8 +46,10 @@ bool file_entry(struct thread *t);
 
 bool net_entry(struct thread *t);
 void net_exit(struct thread *t, int64_t rval);
-/* What the socket table knows of (process, fd): family and type, 0 when unknown. */
-void socket_lookup(pid_t tgid, int fd, int *family, int *type);
+/* What the process's socket table knows of fd: family and type, 0 when unknown. */
+void socket_lookup(struct process *p, int fd, int *family, int *type);
+/* fd no longer names that socket (closed, or reused by an open). */
+void socket_forget(struct process *p, int fd);
 
 /* DNS: entry/exit hooks for calls that may carry DNS messages; see dns.c. */
 bool dns_entry(struct thread *t);
