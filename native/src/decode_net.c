@@ -70,7 +70,8 @@ bool net_entry(struct thread *t)
 		struct sockinfo *s = socktab_find(t->proc->socks, fd);
 
 		f = call_frame(t, F_LISTEN);
-		add_sock_kind(f, fd, s ? s->family : 0, s ? s->type : 0);
+		/* listen, like accept, works only on stream sockets: a bound inet socket of unknown type is TCP */
+		add_sock_kind(f, fd, s ? s->family : 0, s ? accepted_type(s->family, s->type) : 0);
 		frame_str(f, A_ADDRESS, s && s->bound ? s->bound : "");
 		frame_int(f, A_PORT, s ? s->port : 0);
 		frame_int(f, A_BACKLOG, (int)a[1]);

@@ -56,3 +56,19 @@ test('a blocking accept is stamped when it completes, after the connect it took'
   const firstClient = Math.min(...clientSockets.map((s) => s.time));
   for (const a of accepts) assert.ok(a.time >= firstClient, `accept at ${a.time}, client socket at ${firstClient}`);
 });
+
+test('clone(CLONE_FILES): a socket the child listens on is known to the parent that accepts on it', async () => {
+  const port = 18082;
+  const run = await runProbed({ cmd: ['/opt/fixture/shared-fds', String(port)] });
+  assertComplete(run);
+  assert.deepEqual(logLines(run), ['accepted on shared fd 3: 1']);
+  const listen = ofKind(run, 'listen').find((l) => l.result === 0);
+  assert.ok(listen);
+  assert.equal(listen.local?.port, port);
+  const accept = ofKind(run, 'accept').find((a) => a.result >= 0);
+  assert.ok(accept);
+  assert.notEqual(accept.pid, listen.pid, 'the parent accepts, the child listened');
+  assert.equal(accept.fd, listen.fd);
+  assert.equal(accept.protocol, 'tcp');
+  assert.equal(accept.local?.port, port, 'the shared table knows the listener the child bound');
+});
