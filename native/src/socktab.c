@@ -100,16 +100,16 @@ struct sockinfo *socktab_find(struct socktab *tab, int fd)
 	return NULL;
 }
 
-/* Keeps the load at most 3/4 so probes stay short. */
+/* Room for one more entry: at most SOCKTAB_MAX, with the load kept at most 3/4 so probes stay short. */
 static bool grow(struct socktab *tab)
 {
 	unsigned old_cap = tab->cap, cap = old_cap ? old_cap * 2 : 16;
 	struct sockinfo *old = tab->slots;
 
-	if ((tab->count + 1) * 4 <= old_cap * 3)
-		return true;
 	if (tab->count >= SOCKTAB_MAX)
 		return false;
+	if ((tab->count + 1) * 4 <= old_cap * 3)
+		return true;
 	tab->slots = alloc_slots(cap);
 	tab->cap = cap;
 	for (unsigned i = 0; i < old_cap; i++) {
