@@ -75,6 +75,11 @@ class Session implements RunSession {
   private lastStateAt = 0;
   private stopping: Promise<void> | undefined;
   private finishing = false;
+  /**
+   * True until every service has been created and started. A service that exits while later ones are still
+   * being launched must not end the run (that would remove the network under them): see monitor().
+   */
+  private launching = true;
   /** Imprint asked the containers to stop (stop(), --duration, --until). */
   private stopRequested = false;
   /** A container was killed by someone else: `docker stop`, or the engine shutting down. */
@@ -146,6 +151,8 @@ class Session implements RunSession {
       this.batchTimer = setInterval(() => this.flushBatch(), this.opts.batchMs ?? DEFAULT_BATCH_MS);
       this.batchTimer.unref();
       for (const spec of this.plan.specs) {
+        // A stop asked for during start-up (Ctrl-C, an --until service that already exited): start no more.
+        if (this.stopRequested) break;
         const full: ContainerSpec = { ...spec, labels: { ...labels, ...spec.labels } };
         if (this.opts.seccompUnconfined) full.securityOpt = ['seccomp=unconfined'];
         if (this.opts.probeArgs?.length) full.probeArgs = this.opts.probeArgs;
@@ -155,6 +162,8 @@ class Session implements RunSession {
         this.runs.push(run);
         await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));
         await pc.start();
+        // stopAll() ran while this container was being created: it was not started yet, so stop it now.
+        if (this.stopRequested) void pc.stop(this.opts.stopGraceSeconds ?? 5).catch(() => undefined);
         if (full.openStdin && this.opts.stdin) pc.feedStdin(this.opts.stdin);
         const { addresses, name } = await pc.addresses();
         this.models.addService(spec.service, addresses, spec.aliases ?? []);
@@ -162,9 +171,16 @@ class Session implements RunSession {
         void this.monitor(run);
       }
     } catch (err) {
+      this.launching = false;
       this.error = (err as Error).message;
       await this.finish(true);
       throw err;
+    }
+    this.launching = false;
+    if (this.runs.every((r) => r.finished)) {
+      // Everything already exited while we were still launching (one-shot services).
+      await this.finish(false);
+      return;
     }
     this.status = 'running';
     this.emitState(true);
@@ -332,7 +348,7 @@ class Session implements RunSession {
     });
     run.finished = true;
     if (this.plan.until === run.service || run.engineLost) this.stopAll();
-    if (this.runs.every((r) => r.finished)) await this.finish(false);
+    if (!this.launching && this.runs.every((r) => r.finished)) await this.finish(false);
   }
 
   private stopAll(): void {

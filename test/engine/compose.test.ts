@@ -1,7 +1,7 @@
 /** A compose file of three services where one calls the other two by name, on the real dockerd. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayCapture } from '../../electron/capture/reader.js';
@@ -46,4 +46,35 @@ test('unsupported compose keys are reported; an --until that is not a service is
   const err = await startCompose({ file: 'test/fixtures/compose/trio.yaml', until: 'nope' }, { labels: TEST_LABELS }).catch((e: unknown) => e);
   assert.ok(err instanceof EngineError);
   assert.equal(err.code, 'compose-invalid');
+});
+
+test('a compose run ends when every service has exited (first non-zero code), or with --until that service\'s code', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-until-'));
+  try {
+    const file = join(dir, 'pair.yaml');
+    await writeFile(file, [
+      'services:',
+      '  quick: { image: imprint-fixture/busybox:latest, command: ["sh", "-c", "exit 0"] }',
+      '  slow: { image: imprint-fixture/busybox:latest, command: ["sh", "-c", "sleep 0.5; exit 5"] }',
+      '  forever: { image: imprint-fixture/busybox:latest, command: ["sleep", "600"] }',
+    ].join('\n'));
+    const until = await startCompose({ file, until: 'slow' }, { labels: TEST_LABELS });
+    const u = await until.done;
+    assert.equal(u.exitCode, 5, 'the --until service\'s code');
+    assert.equal(u.services.find((s) => s.service === 'forever')?.exitCode, 143, 'the others were stopped');
+    assert.deepEqual(await leftovers(until.id), []);
+
+    await writeFile(file, [
+      'services:',
+      '  quick: { image: imprint-fixture/busybox:latest, command: ["sh", "-c", "exit 0"] }',
+      '  slow: { image: imprint-fixture/busybox:latest, command: ["sh", "-c", "sleep 0.5; exit 5"] }',
+    ].join('\n'));
+    const all = await startCompose({ file }, { labels: TEST_LABELS });
+    const a = await all.done;
+    assert.equal(a.exitCode, 5);
+    assert.equal(a.complete, true, a.problems.join());
+    assert.deepEqual(await leftovers(all.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
