@@ -133,19 +133,21 @@ async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseli
   } else {
     session = await startCompose({ file: flags.compose!, ...(flags.until ? { until: flags.until } : {}), ...(duration ? { duration } : {}) }, opts);
   }
-  const stop = () => { void session.stop(); };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // A check that is cancelled (Ctrl-C, a CI timeout) saw only part of the behaviour: it must never pass.
+  let cancelledBy: string | undefined;
+  const stop = (signal: NodeJS.Signals) => { cancelledBy ??= signal; void session.stop(); };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.once(s, stop);
   let result: RunResult;
   try {
     result = await session.done;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    for (const s of signals) process.off(s, stop);
   }
   const input = await readCaptureFile(result.capture ?? capture);
   const incomplete = [...input.incomplete, ...result.problems.map(describeProblem)];
   if (result.error) incomplete.push(`the run failed: ${result.error}`);
   if (!result.complete && incomplete.length === 0) incomplete.push('the engine reported the run incomplete');
+  if (cancelledBy) incomplete.push(`the check was cancelled by ${cancelledBy} before the run ended by itself (give it --duration or --until)`);
   return { events: input.events, incomplete: [...new Set(incomplete)] };
 }
