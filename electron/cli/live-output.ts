@@ -16,6 +16,15 @@ export interface OutputMode {
 
 const tty = Boolean(process.stderr.isTTY);
 let statusShown = false;
+/** Set when whoever reads our stdout went away (`imprint run --json | head`): print nothing more there. */
+let stdoutClosed = false;
+const stdoutClosedListeners = new Set<() => void>();
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  if (stdoutClosed) return;
+  stdoutClosed = true;
+  for (const l of stdoutClosedListeners) l();
+});
 
 function clearStatus(): void {
   if (statusShown) { process.stderr.write('\r\x1b[2K'); statusShown = false; }
@@ -29,6 +38,7 @@ export function printMessage(m: SessionMessage): void {
 }
 
 export function printEvents(events: ImprintEvent[], mode: OutputMode): void {
+  if (stdoutClosed) return;
   if (mode.json) {
     let out = '';
     for (const e of events) out += JSON.stringify(e) + '\n';
@@ -44,7 +54,7 @@ export function printEvents(events: ImprintEvent[], mode: OutputMode): void {
     else out += line;
   }
   if (out || err) clearStatus();
-  if (out) process.stdout.write(out);
+  if (out && !stdoutClosed) process.stdout.write(out);
   if (err) process.stderr.write(err);
 }
 
@@ -73,12 +83,17 @@ export async function followSession(session: RunSession, mode: OutputMode): Prom
       process.exit(130);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A closed terminal (SIGHUP) or a closed pipe on stdout is a stop request like Ctrl-C: the run still
+  // cleans up after itself and finishes its capture.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  const onStdoutClosed = () => { if (interrupts === 0) { interrupts++; void session.stop(); } };
+  stdoutClosedListeners.add(onStdoutClosed);
+  if (stdoutClosed) onStdoutClosed();
   const result = await session.done;
   if (timer) clearInterval(timer);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  for (const s of signals) process.off(s, onSignal);
+  stdoutClosedListeners.delete(onStdoutClosed);
   clearStatus();
   printSummary(session, result);
   if (result.exitCode !== undefined) return result.exitCode;

@@ -1,0 +1,69 @@
+/**
+ * The ways a terminal user ends `imprint run` besides Ctrl-C: closing the terminal (SIGHUP) and closing
+ * the pipe it prints into (`imprint run --json ... | head`). Either way the run stops, its container is
+ * removed and its capture is finished. The real CLI, the real engine, the real probe.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const BUSYBOX = 'imprint-fixture/busybox:latest';
+
+function cli(args: string[], tag: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', `${REPO}/electron/cli/main.ts`, ...args.slice(0, 1),
+    '--label', 'imprint.test=1', '--label', `imprint.stoptest=${tag}`, ...args.slice(1)], { cwd: REPO });
+}
+
+const containers = (tag: string) =>
+  execFileSync('docker', ['ps', '-aq', '--filter', `label=imprint.stoptest=${tag}`]).toString().trim();
+
+async function untilRunning(tag: string): Promise<void> {
+  for (;;) {
+    if (execFileSync('docker', ['ps', '-q', '--filter', `label=imprint.stoptest=${tag}`]).toString().trim()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.on('close', resolve));
+
+test('SIGHUP (the terminal closed) stops the run, removes its container and finishes the capture', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-hup-'));
+  try {
+    const tag = `hup-${process.pid}`;
+    const capture = join(dir, 'hup.imprint');
+    const child = cli(['run', '--capture', capture, BUSYBOX, '--', 'sleep', '600'], tag);
+    child.stderr?.resume(); child.stdout?.resume();
+    await untilRunning(tag);
+    child.kill('SIGHUP');
+    const code = await exited(child);
+    assert.equal(code, 143, 'the app was stopped with SIGTERM');
+    assert.equal(containers(tag), '', 'nothing left behind');
+    await access(capture);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a closed stdout (`imprint run --json | head`) stops the run instead of crashing and leaving it running', async () => {
+  const tag = `epipe-${process.pid}`;
+  const child = cli(['run', '--json', BUSYBOX, '--', 'sh', '-c', 'while true; do echo line; sleep 0.1; done'], tag);
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+  // Read a few lines, then go away like `head -3` does.
+  await new Promise<void>((resolve) => {
+    let lines = 0;
+    child.stdout?.on('data', (b: Buffer) => {
+      lines += b.toString().split('\n').length - 1;
+      if (lines >= 3) { child.stdout?.destroy(); resolve(); }
+    });
+  });
+  const code = await exited(child);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled/, stderr);
+  assert.equal(code, 143, `the app was stopped (stderr: ${stderr})`);
+  assert.equal(containers(tag), '', 'nothing left behind');
+});
