@@ -2,7 +2,7 @@
  * The `imprint` command line. Each command lives in commands/<name>.ts and exports `registerX(program)`;
  * registering one is one line in COMMANDS below.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { IMPRINT_VERSION } from '../engine/version.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCheck } from './commands/check.js';
@@ -24,12 +24,30 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerServe,
 ];
 
+/**
+ * Usage errors (a missing or misspelt option) must not exit 1: for `check` that means "drift", for `run`
+ * it looks like the app's own code. They exit 2, and 125 for run and up (Imprint's own failure, as with
+ * `docker run`).
+ */
+const USAGE_EXIT: Record<string, number> = { run: 125, up: 125 };
+
 const program = new Command()
   .name('imprint')
   .description('See what a container image really does when it runs, and keep that behaviour as a file you can commit.')
   .version(IMPRINT_VERSION)
   .enablePositionalOptions()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 for (const register of COMMANDS) register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  // Help and --version end with code 0; commander has already printed its message for the rest.
+  if (err.exitCode === 0) process.exit(0);
+  // A command that chose its own code with command.error(..., { exitCode }) keeps it.
+  if (err.code === 'commander.error') process.exit(err.exitCode);
+  const command = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+  process.exit(USAGE_EXIT[command] ?? 2);
+}

@@ -1,0 +1,27 @@
+/** Usage errors never look like drift (1) or an app's exit code: 2, or 125 for run and up. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const imprint = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', `${REPO}/electron/cli/main.ts`, ...args], { cwd: REPO, encoding: 'utf8' });
+
+test('a usage error in check exits 2, not 1 (which means drift)', () => {
+  assert.equal(imprint('check', 'some.imprint').status, 2, 'missing --baseline');
+  assert.equal(imprint('check', 'some.imprint', '--baseline', 'b.yaml', '--fromat', 'json').status, 2, 'misspelt option');
+  assert.equal(imprint('baseline').status, 2, 'missing argument');
+  assert.equal(imprint('no-such-command').status, 2);
+});
+
+test('a usage error in run and up exits 125, like docker run', () => {
+  assert.equal(imprint('run', '--duration', 'abc', 'imprint-fixture/busybox:latest').status, 125);
+  assert.equal(imprint('up').status, 125);
+});
+
+test('help and version still exit 0', () => {
+  assert.equal(imprint('--help').status, 0);
+  assert.equal(imprint('check', '--help').status, 0);
+  assert.equal(imprint('--version').status, 0);
+});
