@@ -22,6 +22,29 @@ export const MAX_CAPTURE_LINE = 1_048_576;
 const text = z.string().max(70_000);
 const short = z.string().max(4096);
 
+/**
+ * What a header keeps of one list of strings from a container's configuration (command, entrypoint, env):
+ * the reader's bounds, and a budget so that the whole header line stays far below MAX_CAPTURE_LINE. What does
+ * not fit is cut with a visible marker, so a capture Imprint writes can always be read back.
+ */
+export const HEADER_LIST_BOUNDS = { maxItems: 256, maxItemChars: 4096, maxTotalChars: 65_536 } as const;
+
+export function boundHeaderList(items: readonly string[], bounds = HEADER_LIST_BOUNDS): string[] {
+  const out: string[] = [];
+  let total = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const kept = item.length > bounds.maxItemChars ? `${item.slice(0, bounds.maxItemChars)}…[${item.length - bounds.maxItemChars} more characters not recorded]` : item;
+    if (out.length === bounds.maxItems - 1 || total + kept.length > bounds.maxTotalChars) {
+      out.push(`…[${items.length - i} more not recorded]`);
+      break;
+    }
+    out.push(kept);
+    total += kept.length;
+  }
+  return out;
+}
+
 export const serviceMetaSchema = z.object({
   /** Compose service name, or the container name for a single-image run. */
   service: short,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ComposeConfig, RunConfig, RunState, RunStatus } from '../../common/api.js';
-import { CAPTURE_FORMAT, CAPTURE_VERSION, maskEnv, type CaptureHeader, type CompletenessProblem, type EndRecord, type RunRecord, type ServiceMeta } from '../../common/capture.js';
+import { boundHeaderList, CAPTURE_FORMAT, CAPTURE_VERSION, maskEnv, type CaptureHeader, type CompletenessProblem, type EndRecord, type RunRecord, type ServiceMeta } from '../../common/capture.js';
 import { EVENT_SCHEMA_VERSION, type ImprintEvent } from '../../common/events.js';
 import { RunModels, type ModelsSnapshot } from '../../common/models/index.js';
 import { ProbeStream, bytesToText, type ProbeStreamBatch } from '../../common/protocol/index.js';
@@ -231,12 +231,13 @@ class Session implements RunSession {
       const info = images.get(s.image);
       const imageEntrypoint = info?.Config?.Entrypoint ?? [];
       const entrypoint = s.entrypoint ?? (typeof imageEntrypoint === 'string' ? [imageEntrypoint] : imageEntrypoint);
+      // Bounded like the reader bounds them (boundHeaderList): a huge command line still gives a readable capture.
       const config: ServiceMeta['config'] = {
-        entrypoint,
-        cmd: effectiveCommand(s).slice(entrypoint.length),
-        env: maskEnv([...(info?.Config?.Env ?? []), ...(s.env ?? [])]),
-        workingDir: s.workingDir ?? info?.Config?.WorkingDir ?? '',
-        user: s.user ?? info?.Config?.User ?? '',
+        entrypoint: boundHeaderList(entrypoint),
+        cmd: boundHeaderList(effectiveCommand(s).slice(entrypoint.length)),
+        env: boundHeaderList(maskEnv([...(info?.Config?.Env ?? []), ...(s.env ?? [])])),
+        workingDir: (s.workingDir ?? info?.Config?.WorkingDir ?? '').slice(0, 4096),
+        user: (s.user ?? info?.Config?.User ?? '').slice(0, 4096),
         ports: s.ports ?? [],
         networks: [s.network ?? 'default', ...(s.extraNetworks ?? [])],
       };
