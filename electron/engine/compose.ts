@@ -1,12 +1,15 @@
 /**
  * The common subset of the Compose spec: services with image, command, entrypoint, environment, ports,
- * depends_on, networks, working_dir, user, container_name; top-level networks. Anything else is reported
+ * depends_on, networks, working_dir, user, container_name; top-level networks; `${VAR}` interpolation and
+ * YAML merge keys. Anything else is reported
  * as unsupported (never silently ignored); a service without an image (only `build`) is an error, since
  * Imprint runs images and never builds or pulls behind the user's back.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { EngineError } from './connection.js';
+import { interpolateTree, InterpolationError, parseDotEnv, type Env } from './compose-interpolate.js';
 
 export interface ComposeService {
   name: string;
@@ -67,30 +70,39 @@ function stringList(value: unknown, where: string): string[] | undefined {
   throw invalid(`${where} must be a string or a list of strings`);
 }
 
-function environment(value: unknown, where: string): string[] {
+function environment(value: unknown, where: string, env: Env): string[] {
   if (value === undefined || value === null) return [];
+  // `KEY` without a value takes the value from Imprint's own environment, as compose does; unset, it is left out.
+  const fromHost = (key: string) => (env[key] === undefined ? [] : [`${key}=${env[key]}`]);
   if (Array.isArray(value)) {
-    return value.map((v) => {
+    return value.flatMap((v) => {
       if (typeof v !== 'string') throw invalid(`${where} entries must be KEY=VALUE strings`);
-      return v; // `KEY` alone is passed as is, as compose does
+      return v.includes('=') ? [v] : fromHost(v);
     });
   }
   if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([k, v]) => (v === null || v === undefined ? k : `${k}=${String(v)}`));
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (v === null || v === undefined ? fromHost(k) : [`${k}=${String(v)}`]));
   }
   throw invalid(`${where} must be a list or a mapping`);
 }
 
-export function parseCompose(text: string): ComposeProject {
+/**
+ * Parses the compose subset. `env` is what `${VAR}` interpolation and value-less `environment` entries read:
+ * loadCompose passes the shell's environment over the `.env` file next to the compose file.
+ */
+export function parseCompose(text: string, env: Env = {}): ComposeProject {
   let doc: unknown;
+  const unset = new Set<string>();
   try {
-    doc = parse(text, { maxAliasCount: 100 });
+    // merge: YAML merge keys (`<<: *common`), the usual way compose files share settings between services.
+    doc = interpolateTree(parse(text, { maxAliasCount: 100, merge: true }), env, unset);
   } catch (err) {
+    if (err instanceof InterpolationError) throw invalid(`the compose file's interpolation failed: ${err.message}`);
     throw invalid(`the compose file is not valid YAML: ${(err as Error).message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw invalid('the compose file is not a mapping');
   const top = doc as Record<string, unknown>;
-  const warnings: string[] = [];
+  const warnings: string[] = [...unset];
   for (const k of Object.keys(top)) {
     if (!TOP_KEYS.has(k) && !k.startsWith('x-')) warnings.push(`${k}: not supported, ignored`);
   }
@@ -143,7 +155,7 @@ export function parseCompose(text: string): ComposeProject {
       if (typeof p === 'string' || typeof p === 'number') return String(p);
       throw invalid(`services.${name}.ports: only the short syntax (HOST:CONTAINER) is supported`);
     }) : (() => { throw invalid(`services.${name}.ports must be a list`); })();
-    const svc: ComposeService = { name, image: s.image, environment: environment(s.environment, `services.${name}.environment`), ports, dependsOn, networks: nets };
+    const svc: ComposeService = { name, image: s.image, environment: environment(s.environment, `services.${name}.environment`, env), ports, dependsOn, networks: nets };
     const command = stringList(s.command, `services.${name}.command`);
     const entrypoint = stringList(s.entrypoint, `services.${name}.entrypoint`);
     if (command) svc.command = command;
@@ -186,5 +198,9 @@ export async function loadCompose(file: string): Promise<ComposeProject> {
     throw invalid(`cannot read the compose file ${file}: ${(err as Error).message}`);
   }
   if (text.length > 4 * 1024 * 1024) throw invalid(`the compose file ${file} is larger than 4 MiB`);
-  return parseCompose(text);
+  let dotEnv: Record<string, string> = {};
+  try {
+    dotEnv = parseDotEnv(await readFile(join(dirname(file), '.env'), 'utf8'));
+  } catch { /* no .env file: only the shell's environment */ }
+  return parseCompose(text, { ...dotEnv, ...process.env });
 }

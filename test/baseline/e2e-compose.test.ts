@@ -19,7 +19,7 @@ import { DEBIAN, imprint, TEST_LABELS } from './harness.js';
 
 const REDIS = ['redis-server', '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
 // Waits for the cache without `sleep`, so a slow start changes how often it asks, never which programs run.
-const WORKER = 'i=0; until redis-cli -h cache -p 6379 ping 2>/dev/null | grep -q PONG; do i=$((i+1)); [ $i -gt 400 ] && exit 1; done; redis-cli -h cache -p 6379 set k v >/dev/null; echo done';
+const WORKER = 'i=0; until redis-cli -h cache -p 6379 ping 2>/dev/null | grep -q PONG; do i=$$((i+1)); [ $$i -gt 400 ] && exit 1; done; redis-cli -h cache -p 6379 set k v >/dev/null; echo done';
 
 let dir: string;
 let compose: string;

@@ -35,7 +35,8 @@ networks: { front: {}, back: { driver: overlay } }
 `);
   const a = p.services.find((s) => s.name === 'a')!;
   assert.deepEqual(a.entrypoint, ['/bin/sh', '-c', 'echo "a b"']);
-  assert.deepEqual(a.environment, ['A=1', 'B']);
+  // `B` without a value takes the host's value, as compose does; unset on the host, it is left out.
+  assert.deepEqual(a.environment, ['A=1']);
   assert.deepEqual([a.networks, a.user], [['front', 'back'], '1000:1000']);
   assert.deepEqual(p.services.find((s) => s.name === 'b')!.ports, ['8080:80', '9000']);
   assert.deepEqual(p.services.map((s) => s.name), ['b', 'a']);
@@ -56,4 +57,43 @@ test('errors: no services, build only, unknown network, unknown dependency, cycl
 test('command strings split like a shell, without expansion', () => {
   assert.deepEqual(splitCommand(`sh -c 'echo $HOME' "a \\"b\\"" c\\ d`), ['sh', '-c', 'echo $HOME', 'a "b"', 'c d']);
   assert.throws(() => splitCommand(`echo 'open`));
+});
+
+test('interpolation as compose does it: $$, ${VAR}, defaults, required; KEY alone from the host', () => {
+  const p = parseCompose(`
+services:
+  a:
+    image: "busybox:\${TAG:-1.36}"
+    command: ["sh", "-c", "echo $$HOME \${GREETING} $NAME \${EMPTY:-fallback} \${EMPTY-kept} \${NAME:+set}"]
+    environment: [TOKEN, MISSING, PLAIN=1]
+`, { GREETING: 'hi', NAME: 'imprint', EMPTY: '', TOKEN: 's3cret' });
+  const a = p.services[0]!;
+  assert.equal(a.image, 'busybox:1.36');
+  assert.deepEqual(a.command, ['sh', '-c', 'echo $HOME hi imprint fallback  set']);
+  assert.deepEqual(a.environment, ['TOKEN=s3cret', 'PLAIN=1']);
+  assert.deepEqual(p.warnings, []);
+  const unset = parseCompose('services: { a: { image: x, command: "echo $NOPE" } }');
+  assert.deepEqual(unset.services[0]!.command, ['echo']);
+  assert.deepEqual(unset.warnings, ['the NOPE variable is not set: it is a blank string']);
+  assert.throws(() => parseCompose('services: { a: { image: "\${IMAGE:?set IMAGE to the image under test}" } }'), /IMAGE is required: set IMAGE to the image under test/);
+});
+
+test('YAML merge keys share settings between services', () => {
+  const p = parseCompose(`
+x-common: &common
+  image: imprint-fixture/busybox:latest
+  environment: { SHARED: "1" }
+services:
+  a:
+    <<: *common
+    command: ["sh", "-c", "echo $$SHARED"]
+`);
+  assert.equal(p.services[0]!.image, 'imprint-fixture/busybox:latest');
+  assert.deepEqual(p.services[0]!.environment, ['SHARED=1']);
+  assert.deepEqual(p.services[0]!.command, ['sh', '-c', 'echo $SHARED']);
+});
+
+test('a .env file next to the compose file, overridden by the shell', async () => {
+  const { parseDotEnv } = await import('../../electron/engine/compose-interpolate.js');
+  assert.deepEqual(parseDotEnv('# comment\nA=1\nexport B="two words"\nC=3 # note\nbad line\n'), { A: '1', B: 'two words', C: '3' });
 });
