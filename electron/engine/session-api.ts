@@ -27,6 +27,8 @@ export interface SessionOptions {
   engine?: EngineConnection;
   /** Write a capture file here (`FILE.partial` while recording, renamed at the end). */
   capture?: string;
+  /** Replace an existing capture file (otherwise the run refuses to start: captures are evidence). */
+  overwriteCapture?: boolean;
   /** Event batch interval in ms (default 25). */
   batchMs?: number;
   /** The probe binary to inject (default: native/build/probe-<engine arch>, or $IMPRINT_PROBE). */

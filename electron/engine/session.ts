@@ -3,6 +3,7 @@
  * events, folds them into the models, records the capture, batches events to listeners, and always
  * removes what it created.
  */
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -468,6 +469,10 @@ export function serviceNameOf(image: string): string {
 
 async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: EngineConnection; probe: ProbeBinary; images: Map<string, Dockerode.ImageInspectInfo> }> {
   for (const r of refs) validateReference(r);
+  // Before anything is created: a capture is the evidence a baseline is learned from; never replace one silently.
+  if (opts.capture && !opts.overwriteCapture && existsSync(opts.capture)) {
+    throw new EngineError('capture-exists', `the capture file ${opts.capture} already exists`, 'choose another --capture file, or pass --force to replace it');
+  }
   const conn = opts.engine ?? (await connectEngine());
   // Leftovers of a crashed Imprint on this host: best effort, never blocks a run.
   await sweepLeftovers(conn.docker).catch(() => undefined);

@@ -32,7 +32,7 @@ interface CheckFlags {
   baseline: string; format: string; output?: string;
   image?: string; compose?: string;
   duration?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
-  capture?: string; label?: string[]; probe?: string;
+  capture?: string; force?: boolean; label?: string[]; probe?: string;
 }
 
 export function registerCheck(program: Command): void {
@@ -52,6 +52,7 @@ export function registerCheck(program: Command): void {
     .option('--network <name>', 'network for --image')
     .option('--name <name>', 'container (and service) name for --image')
     .option('--capture <file>', 'also keep the checked run as a capture file')
+    .option('--force', 'replace the --capture file if it exists')
     .option('--label <key=value>', 'extra label on every container and network the run creates (repeatable)', collect)
     .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
     .action(async (args: string[], flags: CheckFlags) => {
@@ -115,6 +116,8 @@ async function liveRun(args: string[], flags: CheckFlags, baseline: Baseline): P
 async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseline, duration: number | undefined, extraLabels: Record<string, string>, capture: string): Promise<Evidence> {
   const opts: SessionOptions = {
     capture,
+    // A temporary capture is ours to write; a --capture file is the user's, replaced only with --force.
+    overwriteCapture: !flags.capture || Boolean(flags.force),
     onMessage: (m) => { if (m.level !== 'info') console.error(`imprint check: ${m.level}: ${m.service ? `${m.service}: ` : ''}${m.text}`); },
     seccompUnconfined: baseline.learned.seccomp === 'unconfined',
     ...(Object.keys(extraLabels).length ? { labels: extraLabels } : {}),

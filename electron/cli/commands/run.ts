@@ -9,7 +9,7 @@ import { failed, followSession, printEvents, printMessage } from '../live-output
 import { collect, envEntry, labels, seconds } from '../options.js';
 
 interface RunFlags {
-  capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
+  capture?: string; force?: boolean; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
   pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; interactive?: boolean; seccompUnconfined?: boolean;
 }
 
@@ -20,6 +20,7 @@ export function registerRun(program: Command): void {
     .argument('<image>', 'image reference, e.g. debian:bookworm')
     .argument('[command...]', 'command and arguments (after --), replacing the image\'s CMD')
     .option('--capture <file>', 'record everything to this capture file')
+    .option('--force', 'replace the --capture file if it exists')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop the container after this long', seconds)
     .option('--name <name>', 'container name (also the service name in events)')
@@ -46,7 +47,7 @@ export function registerRun(program: Command): void {
       const mode = { json: Boolean(flags.json), prefix: false };
       try {
         const session = await startRun(config, {
-          ...(flags.capture ? { capture: flags.capture } : {}),
+          ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           ...(flags.interactive ? { stdin: process.stdin } : {}),

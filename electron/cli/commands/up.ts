@@ -9,7 +9,7 @@ import { startCompose } from '../../engine/index.js';
 import { failed, followSession, printEvents, printMessage } from '../live-output.js';
 import { collect, labels, seconds } from '../options.js';
 
-interface UpFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
+interface UpFlags { capture?: string; force?: boolean; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
 
 export function registerUp(program: Command): void {
   program
@@ -17,6 +17,7 @@ export function registerUp(program: Command): void {
     .description('run every service of a compose file with the probe')
     .argument('<compose-file>', 'compose file (the common subset: image, command, entrypoint, environment, ports, depends_on, networks, working_dir, user)')
     .option('--capture <file>', 'record everything to this capture file')
+    .option('--force', 'replace the --capture file if it exists')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop every service after this long', seconds)
     .option('--until <service>', 'stop everything when this service exits, and exit with its code')
@@ -32,7 +33,7 @@ export function registerUp(program: Command): void {
       const mode = { json: Boolean(flags.json), prefix: true };
       try {
         const session = await startCompose(config, {
-          ...(flags.capture ? { capture: flags.capture } : {}),
+          ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
