@@ -4,13 +4,18 @@
  * touches only the lines of the items it adds or removes), with the JSON Schema named twice: in the
  * yaml-language-server modeline for editors, and as `$schema` for other tools.
  */
-import { isMap, isScalar, isSeq, parseDocument, visit, Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, Document } from 'yaml';
 import { applyComments, collectComments } from './comments.js';
 import { baselineSchema, BASELINE_VERSION, type Baseline } from './schema.js';
 
 export const BASELINE_SCHEMA_FILE = 'assets/schema/baseline-v1.schema.json';
 
-export class BaselineFileError extends Error {}
+export class BaselineFileError extends Error {
+  /** 1-based line the error points at, when known; callers print it as `file:line: message`. */
+  constructor(message: string, readonly line?: number) {
+    super(message);
+  }
+}
 
 /**
  * Serializes a baseline; `schemaRef` is the schema's path relative to the file (or a URL). With
@@ -44,12 +49,32 @@ export function parseBaseline(text: string): Baseline {
   if (data && typeof data === 'object' && 'version' in data && data.version !== BASELINE_VERSION) {
     throw new BaselineFileError(`baseline version ${String(data.version)} is not supported (this Imprint reads version ${BASELINE_VERSION})`);
   }
+  if (data && typeof data === 'object' && 'services' in data && !('version' in data)) {
+    // `services:` without `version:` is the shape of a compose file, the commonest wrong file here.
+    throw new BaselineFileError('this looks like a compose file, not a baseline: pass it with --compose (and the baseline with --baseline)', 1);
+  }
   const parsed = baselineSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new BaselineFileError(`invalid baseline at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const at = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+    throw new BaselineFileError(
+      `invalid baseline at ${at.join('.') || '(root)'}: ${issue.message} (fix: see docs/baseline.md "Adding items by hand")`,
+      lineOfPath(text, at),
+    );
   }
   return parsed.data;
+}
+
+/** 1-based line of the deepest node of `path` that exists in the file (a missing key: its parent). */
+function lineOfPath(text: string, path: (string | number)[]): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return lineCounter.linePos(range[0]).line;
+  }
+  return undefined;
 }
 
 /** 1-based line of each service's key in the file, for SARIF locations; 1 when not found. */

@@ -19,3 +19,14 @@ test('a written baseline validates against the published JSON Schema, and a brok
   data.services.web.listen[0].port = 70000;
   assert.equal(validate(data), false);
 });
+
+test('a schema error names the line of the offending node', async () => {
+  const { parseBaseline, BaselineFileError } = await import('../../common/baseline/file.js');
+  const text = 'version: 1\nlearned:\n  runs: nope\n';
+  assert.throws(() => parseBaseline(text), (err: unknown) => err instanceof BaselineFileError && err.line === 3);
+});
+
+test('a compose file given as a baseline is named as such', async () => {
+  const { parseBaseline } = await import('../../common/baseline/file.js');
+  assert.throws(() => parseBaseline('services:\n  web:\n    image: nginx\n'), /looks like a compose file.*--compose/);
+});

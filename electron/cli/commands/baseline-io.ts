@@ -8,7 +8,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
-import { BASELINE_SCHEMA_FILE, parseBaseline } from '../../../common/baseline/file.js';
+import { BASELINE_SCHEMA_FILE, BaselineFileError, parseBaseline } from '../../../common/baseline/file.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
 import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
 
@@ -38,7 +38,8 @@ export async function readBaselineFile(path: string): Promise<{ baseline: Baseli
   try {
     return { baseline: parseBaseline(text), text };
   } catch (err) {
-    throw new CliError(`${path}: ${(err as Error).message}`);
+    const line = err instanceof BaselineFileError && err.line !== undefined ? `:${err.line}` : '';
+    throw new CliError(`${path}${line}: ${(err as Error).message}`);
   }
 }
 
