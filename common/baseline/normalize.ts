@@ -17,7 +17,8 @@ export function looksRandom(s: string): boolean {
   if (s.length < 6 || !/^[A-Za-z0-9]+$/.test(s)) return false;
   const lower = /[a-z]/.test(s), upper = /[A-Z]/.test(s), digit = /\d/.test(s);
   // A person's word is one case without digits, or Capitalised; generated names mix classes.
-  if (digit && (lower || upper)) return true;
+  // Lower-case letters then digits (ed25519, sha256) is a chosen name; mktemp mixes cases or interleaves.
+  if (digit && (lower || upper)) return !/^[a-z]+\d+$/.test(s);
   return lower && upper && !/^[A-Z][a-z]+$/.test(s) && /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(s);
 }
 
@@ -35,7 +36,8 @@ export function normalizeSegment(seg: string, inTemp = false): string {
   if (/^tmp[A-Za-z0-9_]{6,}$/.test(out) && looksRandom(out.slice(3).replace(/_/g, ''))) out = 'tmp*';
   // Numbers after a separator, like redis's temp-<pid>.rdb or nginx's client_body/0000000001.
   out = out.replace(/([-_])\d+(?=$|\.[A-Za-z]+$)/g, '$1*');
-  if (inTemp) out = out.replace(/\d+/g, '*');
+  // \xNN escapes (non-UTF-8 bytes in the capture) are kept whole: their digits are not numbers.
+  if (inTemp) out = out.replace(/(\\x[0-9a-fA-F]{2})|\d+/g, (m, esc?: string) => esc ?? '*');
   return out.replace(/\*+/g, '*');
 }
 

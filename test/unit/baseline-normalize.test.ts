@@ -45,3 +45,10 @@ test('globMatch: * stays within a segment, ** crosses segments', () => {
   assert.equal(globMatch('/var/log/**', '/var/log/a/b'), true);
   assert.equal(globMatch('/etc/a.conf', '/etc/aXconf'), false);
 });
+
+test('F20: \\xNN escapes are not cut, letters-then-digits names are chosen, not random', async () => {
+  const { normalizePath } = await import('../../common/baseline/normalize.js');
+  assert.equal(normalizePath('/tmp/d\\xe9j\\xe0'), '/tmp/d\\xe9j\\xe0');
+  assert.equal(normalizePath('/home/user/.ssh/id_ed25519'), '/home/user/.ssh/id_ed25519');
+  assert.equal(normalizePath('/tmp/tmp.a8Xk2q'), '/tmp/tmp.*');
+});
