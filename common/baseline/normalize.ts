@@ -84,8 +84,25 @@ function quoteWord(w: string): string {
 }
 
 /** An argv pattern: paths normalized, numbers and ids as `*`, shell-quoted and joined; bounded. */
+/** Flags whose next word is a secret (redis-cli -a, --requirepass, --password, --token...). */
+const SECRET_FLAG = /^(-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret)$/i;
+/** `--password=x`, `password=x`, `api_key=x`, `-pSECRET` (mysql-style), `Authorization: ...`, `Bearer x`. */
+const SECRET_INLINE = /^((?:--?)?[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[\w.-]*=).+$/i;
+const SECRET_HEADER = /^((?:authorization|proxy-authorization)\s*:\s*|bearer\s+).+$/i;
+
+/** Masks secrets on a command line: a committed baseline must not carry passwords (no capture header says which
+ * values were secret, so this goes by well-known flag and key names). */
+export function maskSecretArgs(argv: readonly string[]): string[] {
+  return argv.map((w, i) => {
+    if (i > 0 && SECRET_FLAG.test(argv[i - 1]!)) return '***';
+    if (i > 0 && /^(mysql|mysqladmin|mysqldump|mariadb)$/.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
+    const inline = SECRET_INLINE.exec(w) ?? SECRET_HEADER.exec(w);
+    return inline ? `${inline[1]}***` : w;
+  });
+}
+
 export function argvPattern(argv: readonly string[], argc: number): string {
-  const words = argv.slice(0, 16).map((w) => {
+  const words = maskSecretArgs(argv.slice(0, 16)).map((w) => {
     if (w.startsWith('/')) return normalizePath(w);
     if (/^-?\d+(\.\d+)?$/.test(w) || HEX_ID.test(w) || UUID.test(w)) return '*';
     return w.length > 200 ? `${w.slice(0, 200)}…` : w;

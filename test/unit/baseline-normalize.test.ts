@@ -52,3 +52,11 @@ test('F20: \\xNN escapes are not cut, letters-then-digits names are chosen, not 
   assert.equal(normalizePath('/home/user/.ssh/id_ed25519'), '/home/user/.ssh/id_ed25519');
   assert.equal(normalizePath('/tmp/tmp.a8Xk2q'), '/tmp/tmp.*');
 });
+
+test('F18: secrets on command lines are masked in argv patterns', () => {
+  assert.equal(argvPattern(['redis-cli', '-a', 'hunter2', 'ping'], 4), 'redis-cli -a *** ping');
+  assert.equal(argvPattern(['redis-server', '--requirepass', 's3cret'], 3), 'redis-server --requirepass ***');
+  assert.equal(argvPattern(['mysql', '-psecretpw', 'db'], 3), 'mysql -p*** db');
+  assert.equal(argvPattern(['curl', '-H', 'Authorization: Bearer abc'], 3), "curl -H 'Authorization: ***'");
+  assert.equal(argvPattern(['app', 'DB_PASSWORD=xyz'], 2), 'app DB_PASSWORD=***');
+});
