@@ -58,6 +58,23 @@ export function printEvents(events: ImprintEvent[], mode: OutputMode): void {
   if (err) process.stderr.write(err);
 }
 
+/**
+ * Ctrl-C (or SIGTERM, SIGHUP) while a run is still starting: cancels the start through the returned signal,
+ * so the engine removes what it already created instead of Imprint dying with it in place. `release()`
+ * hands the signals over to followSession once the run is going.
+ */
+export function cancelStartOnSignal(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = () => {
+    if (controller.signal.aborted) return;
+    process.stderr.write('imprint: cancelling the start (removing what was created)...\n');
+    controller.abort();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return { signal: controller.signal, release: () => { for (const s of signals) process.off(s, onSignal); } };
+}
+
 /** Wires a session to the terminal, handles Ctrl-C, prints the summary; returns the exit code to use. */
 export async function followSession(session: RunSession, mode: OutputMode): Promise<number> {
   const started = Date.now();

@@ -27,6 +27,11 @@ export interface SessionOptions {
   engine?: EngineConnection;
   /** Write a capture file here (`FILE.partial` while recording, renamed at the end). */
   capture?: string;
+  /**
+   * Cancels the run while it is still starting (Ctrl-C before start resolves): no further container is
+   * created, what was created is stopped and removed, and the capture says `interrupted`.
+   */
+  signal?: AbortSignal;
   /** Replace an existing capture file (otherwise the run refuses to start: captures are evidence). */
   overwriteCapture?: boolean;
   /** Event batch interval in ms (default 25). */

@@ -81,6 +81,8 @@ class Session implements RunSession {
    * being launched must not end the run (that would remove the network under them): see monitor().
    */
   private launching = true;
+  /** The start-up was cancelled through SessionOptions.signal. */
+  private startCancelled = false;
   /** Imprint asked the containers to stop (stop(), --duration, --until). */
   private stopRequested = false;
   /** A container was killed by someone else: `docker stop`, or the engine shutting down. */
@@ -140,8 +142,12 @@ class Session implements RunSession {
   async launch(probe: ProbeBinary, images: Map<string, Dockerode.ImageInspectInfo>): Promise<void> {
     const docker = this.conn.docker;
     const labels = runLabels(this.id, this.opts.labels);
+    const cancel = () => { if (this.launching) { this.startCancelled = true; this.stopAll(); } };
+    if (this.opts.signal?.aborted) cancel();
+    this.opts.signal?.addEventListener('abort', cancel, { once: true });
     try {
       for (const net of this.plan.networks) {
+        if (this.stopRequested) break;
         await docker.createNetwork({ Name: net, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
       }
       if (this.opts.capture) {
@@ -183,6 +189,7 @@ class Session implements RunSession {
       await this.finish(false);
       return;
     }
+    if (this.stopRequested) return;
     this.status = 'running';
     this.emitState(true);
     if (this.plan.duration) {
@@ -396,7 +403,7 @@ class Session implements RunSession {
       if (r.engineLost) problems.add('engine-lost');
     }
     if (lost) problems.add('engine-lost');
-    if (failedToStart || this.runs.length === 0 || this.stoppedOutside) problems.add('interrupted');
+    if (failedToStart || this.runs.length === 0 || this.stoppedOutside || this.startCancelled) problems.add('interrupted');
     const exitCode = this.exitCode(services);
     this.endedAt = Date.now();
     const dropped = this.models.counters.dropped;

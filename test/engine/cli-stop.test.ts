@@ -67,3 +67,26 @@ test('a closed stdout (`imprint run --json | head`) stops the run instead of cra
   assert.equal(code, 143, `the app was stopped (stderr: ${stderr})`);
   assert.equal(containers(tag), '', 'nothing left behind');
 });
+
+test('Ctrl-C while `imprint up` is still starting removes what it had created (F26)', async () => {
+  const { mkdtemp: mk, writeFile, rm: remove } = await import('node:fs/promises');
+  const dir = await mk(join(tmpdir(), 'imprint-early-'));
+  try {
+    const file = join(dir, 'three.yaml');
+    await writeFile(file, ['services:', ...['a', 'b', 'c'].map((s) => `  ${s}: { image: ${BUSYBOX}, command: ["sleep", "600"] }`)].join('\n'));
+    const tag = `early-${process.pid}`;
+    const child = cli(['up', file], tag);
+    child.stdout?.resume(); child.stderr?.resume();
+    // Interrupt as soon as the run's network exists: the start is under way, its containers not all there.
+    for (;;) {
+      if (execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=imprint.stoptest=${tag}`]).toString().trim()) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    await exited(child);
+    assert.equal(containers(tag), '', 'no container left behind');
+    assert.equal(execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=imprint.stoptest=${tag}`]).toString().trim(), '', 'no network left behind');
+  } finally {
+    await remove(dir, { recursive: true, force: true });
+  }
+});

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { RunConfig } from '../../../common/api.js';
 import { startRun } from '../../engine/index.js';
-import { failed, followSession, printEvents, printMessage } from '../live-output.js';
+import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
 import { collect, envEntry, labels, seconds } from '../options.js';
 
 interface RunFlags {
@@ -45,8 +45,10 @@ export function registerRun(program: Command): void {
       if (flags.name) config.name = flags.name;
       if (flags.duration) config.duration = flags.duration;
       const mode = { json: Boolean(flags.json), prefix: false };
+      const startup = cancelStartOnSignal();
       try {
         const session = await startRun(config, {
+          signal: startup.signal,
           ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
@@ -57,8 +59,10 @@ export function registerRun(program: Command): void {
           onEvents: (events) => printEvents(events, mode),
           onMessage: printMessage,
         });
+        startup.release();
         process.exitCode = await followSession(session, mode);
       } catch (err) {
+        startup.release();
         process.exitCode = failed('run', err);
       }
     });

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { ComposeConfig } from '../../../common/api.js';
 import { startCompose } from '../../engine/index.js';
-import { failed, followSession, printEvents, printMessage } from '../live-output.js';
+import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
 import { collect, labels, seconds } from '../options.js';
 
 interface UpFlags { capture?: string; force?: boolean; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
@@ -31,8 +31,10 @@ export function registerUp(program: Command): void {
       if (flags.until) config.until = flags.until;
       if (flags.duration) config.duration = flags.duration;
       const mode = { json: Boolean(flags.json), prefix: true };
+      const startup = cancelStartOnSignal();
       try {
         const session = await startCompose(config, {
+          signal: startup.signal,
           ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
@@ -42,8 +44,10 @@ export function registerUp(program: Command): void {
           onEvents: (events) => printEvents(events, mode),
           onMessage: printMessage,
         });
+        startup.release();
         process.exitCode = await followSession(session, mode);
       } catch (err) {
+        startup.release();
         process.exitCode = failed('up', err);
       }
     });
