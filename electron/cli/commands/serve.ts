@@ -3,6 +3,7 @@
  * locked by a random session token in the printed URL. Use it on a remote dev box through an SSH tunnel
  * (`ssh -L 7420:127.0.0.1:7420 box`, then open the URL locally).
  */
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -30,10 +31,24 @@ export function registerServe(program: Command): void {
         if (eq <= 0) { console.error(`imprint serve: --label takes key=value, not ${l}`); process.exitCode = 2; return; }
         labels[l.slice(0, eq)] = l.slice(eq + 1);
       }
-      const serving = await startServe({
-        port, workspace: resolve(flags.dir ?? process.cwd()), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))),
-        ...(Object.keys(labels).length ? { labels } : {}),
-      });
+      const workspace = resolve(flags.dir ?? process.cwd());
+      if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
+        console.error(`imprint serve: the workspace ${workspace} is not a folder; create it, or pass an existing one with --dir`);
+        process.exitCode = 2;
+        return;
+      }
+      let serving;
+      try {
+        serving = await startServe({
+          port, workspace, appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))),
+          ...(Object.keys(labels).length ? { labels } : {}),
+        });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        console.error(`imprint serve: ${code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port, or leave it out for a free one` : (err as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
       console.log(`Imprint is serving ${serving.backend.workspace.root}`);
       console.log(`Open: ${serving.url}`);
       console.log('Only this URL (with its token) works; it answers on 127.0.0.1 only. Ctrl-C stops.');
