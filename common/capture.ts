@@ -281,7 +281,10 @@ export function maskEnv(env: readonly string[]): string[] {
   return env.map((kv) => {
     const eq = kv.indexOf('=');
     if (eq < 0) return kv;
-    return /pass|secret|token|key|credential|auth|private/i.test(kv.slice(0, eq)) ? `${kv.slice(0, eq)}=***` : kv;
+    const key = kv.slice(0, eq);
+    if (/pass|pwd|secret|token|key|credential|auth|private/i.test(key)) return `${key}=***`;
+    // Credentials inside URL values (postgres://user:pw@db, redis://:pw@cache) leak under any key name.
+    return `${key}=${kv.slice(eq + 1).replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/g, '$1***@')}`;
   });
 }
 
