@@ -49,6 +49,8 @@ export function registerRun(program: Command): void {
       try {
         const session = await startRun(config, {
           signal: startup.signal,
+          // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
+          maxEventsInMemory: 1000,
           ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
           ...(flags.probe ? { probePath: flags.probe } : {}),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
