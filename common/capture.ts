@@ -95,6 +95,8 @@ export const containerRecordSchema = z.object({
   name: short,
   /** Addresses of the container on the run's networks: how peers are named after services. */
   addresses: z.array(short).max(64),
+  /** Gateways of the container's networks: the Docker host as the container sees it. */
+  gateways: z.array(short).max(64).optional(),
   aliases: z.array(short).max(64).optional(),
 });
 export const probeRecordSchema = z.object({

@@ -21,6 +21,11 @@ export const endpointSchema = z.object({
   name: text.optional(),
   /** Compose service (or container name) that owns this address, when it is one of the run's own. */
   service: text.optional(),
+  /**
+   * The address is the Docker host as the container sees it (the gateway of one of the run's networks):
+   * traffic to or from a published port. It changes from run to run, so baselines name it `host`.
+   */
+  host: z.literal(true).optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 

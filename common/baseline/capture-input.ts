@@ -20,12 +20,15 @@ export class CaptureCollector {
   private events: ImprintEvent[] = [];
   private serviceByAddress = new Map<string, string>();
   private addressesOf = new Map<string, Set<string>>();
+  /** The Docker host as the run's containers saw it: a fresh address every run, so named `host`. */
+  private gateways = new Set<string>();
   private probeArch: string | undefined;
   private parser = new CaptureParser({
     onEvent: (e) => this.events.push(e),
     onRecord: (r: RunRecord) => {
       if (r.record === 'container') {
         for (const a of r.addresses) this.serviceByAddress.set(a, r.service);
+        for (const g of r.gateways ?? []) this.gateways.add(g);
         const set = this.addressesOf.get(r.service) ?? new Set<string>();
         for (const a of r.addresses) set.add(a);
         this.addressesOf.set(r.service, set);
@@ -40,6 +43,7 @@ export class CaptureCollector {
     const summary = this.parser.finish();
     const nameOf = (ep: Endpoint | undefined): Endpoint | undefined => {
       if (!ep || ep.service) return ep;
+      if (this.gateways.has(ep.address)) return { ...ep, host: true };
       const service = this.serviceByAddress.get(ep.address);
       return service ? { ...ep, service } : ep;
     };

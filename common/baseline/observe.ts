@@ -76,6 +76,7 @@ class ProcessTable {
 function namePeer(ep: Endpoint, protocol: NetProtocol, container: string, table: ProcessTable): { peer: string; kind: PeerKind; address?: string } {
   if (protocol === 'unix') return { peer: ep.address.startsWith('/') ? normalizePath(ep.address) : ep.address.slice(0, 256), kind: 'unix' };
   const address = ep.address.slice(0, 64);
+  if (ep.host) return { peer: 'host', kind: 'host' };
   if (ep.service) return { peer: ep.service.slice(0, 256), kind: 'service' };
   const name = ep.name ?? table.nameOf(container, address);
   if (name) return { peer: name.slice(0, 253), kind: 'dns', address };

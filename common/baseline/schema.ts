@@ -37,7 +37,8 @@ export const listenItem = z.object({
 }).strict();
 
 /** How a peer is named: its service in the same run, its DNS name, else its address (or unix socket path). */
-export const peerKind = z.enum(['service', 'dns', 'address', 'unix']);
+/** `host`: the Docker host (a published port, or the host's own services), whatever its address that run. */
+export const peerKind = z.enum(['service', 'dns', 'address', 'unix', 'host']);
 
 export const outboundItem = z.object({
   peer: text,

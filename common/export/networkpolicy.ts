@@ -18,6 +18,11 @@ const cidr = (address: string) => `${address}/${address.includes(':') ? 128 : 32
 
 function peersOf(item: InboundItem | OutboundItem, notes: string[], direction: string): Peer[] {
   if (item.kind === 'service') return [{ podSelector: { matchLabels: { app: slug(item.peer) } } }];
+  if (item.kind === 'host') {
+    // The Docker host's bridge address means nothing in a cluster: name the gap instead of inventing a peer.
+    notes.push(`${direction} ${item.protocol}/${item.port} host: traffic with the Docker host (a published port); allow your ingress or node addresses here by hand`);
+    return [];
+  }
   const addresses = item.kind === 'address' ? [item.peer] : 'addresses' in item ? item.addresses ?? [] : [];
   const usable = addresses.filter((a) => IP.test(a) && !isLoopback(a));
   if (!usable.length) notes.push(`${direction} ${item.protocol}/${item.port} ${item.peer}: no address known, not expressible as a NetworkPolicy peer`);

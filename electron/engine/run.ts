@@ -198,14 +198,17 @@ export class ProbedContainer {
   }
 
   /** Addresses on each network the container joined. */
-  async addresses(): Promise<{ addresses: string[]; name: string }> {
+  async addresses(): Promise<{ addresses: string[]; gateways: string[]; name: string }> {
     const info = await this.container.inspect();
     const addresses: string[] = [];
+    const gateways: string[] = [];
     for (const n of Object.values(info.NetworkSettings?.Networks ?? {})) {
       if (n.IPAddress) addresses.push(n.IPAddress);
       if (n.GlobalIPv6Address) addresses.push(n.GlobalIPv6Address);
+      if (n.Gateway) gateways.push(n.Gateway);
+      if (n.IPv6Gateway) gateways.push(n.IPv6Gateway);
     }
-    return { addresses, name: info.Name.replace(/^\//, '') };
+    return { addresses, gateways, name: info.Name.replace(/^\//, '') };
   }
 
   /** SIGTERM to the probe (it forwards it to the app), kill after `graceSeconds`. */

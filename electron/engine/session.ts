@@ -172,9 +172,9 @@ class Session implements RunSession {
         // stopAll() ran while this container was being created: it was not started yet, so stop it now.
         if (this.stopRequested) void pc.stop(this.opts.stopGraceSeconds ?? 5).catch(() => undefined);
         if (full.openStdin && this.opts.stdin) pc.feedStdin(this.opts.stdin);
-        const { addresses, name } = await pc.addresses();
+        const { addresses, gateways, name } = await pc.addresses();
         this.models.addService(spec.service, addresses, spec.aliases ?? []);
-        this.record({ record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses, ...(spec.aliases ? { aliases: spec.aliases } : {}) });
+        this.record({ record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses, ...(gateways.length ? { gateways } : {}), ...(spec.aliases ? { aliases: spec.aliases } : {}) });
         void this.monitor(run);
       }
     } catch (err) {

@@ -39,3 +39,18 @@ test('a client gone before its address was read is named by its own connect, onl
   const b2 = learnBaseline([readCaptureText(capture(two))], { seccomp: 'unconfined' });
   assert.deepEqual(b2.services.cache!.inbound.map((i) => [i.peer, i.kind]), [['10.0.0.3', 'address']], 'two clients: cannot tell which');
 });
+
+test('the Docker host (a network gateway, new every run) is the stable peer `host`, and no NetworkPolicy ipBlock (F21)', async () => {
+  const { checkDrift } = await import('../../common/baseline/check.js');
+  const { networkPolicy } = await import('../../common/export/networkpolicy.js');
+  const run = (gateway: string) => readCaptureText(capture([
+    header, { ...container('cache', ['172.22.0.2']), gateways: [gateway] }, accept(2, gateway), end,
+  ]));
+  const b = learnBaseline([run('172.22.0.1')], { seccomp: 'unconfined' });
+  assert.deepEqual(b.services.cache!.inbound.map((i) => [i.peer, i.kind, i.port]), [['host', 'host', 6379]]);
+  const drift = checkDrift(b, run('172.23.0.1'));
+  assert.deepEqual(drift.deviations, [], 'the next run\'s different gateway is the same host');
+  const { policy, notes } = networkPolicy('cache', b.services.cache!);
+  assert.doesNotMatch(JSON.stringify(policy), /172\.22/);
+  assert.ok(notes.some((n) => /host/.test(n)));
+});
