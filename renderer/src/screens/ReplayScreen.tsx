@@ -62,7 +62,7 @@ export function ReplayScreen() {
   return (
     <div className="screen">
       <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) open(path.trim()); }}>
-        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.ndjson) in the workspace" className="mono" data-testid="capture-path" />
+        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.imprint) in the workspace, e.g. captures/…" className="mono" data-testid="capture-path" />
         <button className="primary" type="submit" disabled={!path.trim()}>Open capture</button>
         {capture && log.length > 0 && (
           <div className="scrubber">
