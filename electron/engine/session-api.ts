@@ -42,7 +42,7 @@ export interface SessionOptions {
   stdin?: NodeJS.ReadableStream;
   /** Options for the probe itself (before `--`), e.g. `['--no-seccomp']` for apps that need setuid binaries. */
   probeArgs?: string[];
-  /** Seconds between SIGTERM and kill on stop (default 5). */
+  /** Seconds between SIGTERM and kill on stop (default 10, as Docker's). */
   stopGraceSeconds?: number;
   /** Extra labels on everything created (tests add `imprint.test=1`). */
   labels?: Record<string, string>;

@@ -170,7 +170,7 @@ class Session implements RunSession {
         await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));
         await pc.start();
         // stopAll() ran while this container was being created: it was not started yet, so stop it now.
-        if (this.stopRequested) void pc.stop(this.opts.stopGraceSeconds ?? 5).catch(() => undefined);
+        if (this.stopRequested) void pc.stop(this.opts.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS).catch(() => undefined);
         if (full.openStdin && this.opts.stdin) pc.feedStdin(this.opts.stdin);
         const { addresses, gateways, name } = await pc.addresses();
         this.models.addService(spec.service, addresses, spec.aliases ?? []);
@@ -342,6 +342,10 @@ class Session implements RunSession {
       this.record({ record: 'problem', time: Date.now(), service: run.service, container: run.container, code: 'engine-lost', message: text });
       this.message({ level: 'error', code: 'engine-lost', service: run.service, text });
     }
+    if (this.stopRequested && run.exit?.exitCode === 137 && !run.stream.end) {
+      const grace = this.opts.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
+      this.message({ level: 'warning', code: 'killed', service: run.service, text: `${run.service} did not exit within ${grace} s of SIGTERM and was killed, so the end of its capture is missing: give it longer with --stop-timeout` });
+    }
     if (ended.error && !run.engineLost) {
       this.message({ level: 'warning', code: 'stream', service: run.service, text: `the attach stream of ${run.service} broke: ${ended.error}` });
     }
@@ -365,7 +369,7 @@ class Session implements RunSession {
     this.stopRequested = true;
     if (this.status === 'running' || this.status === 'starting') this.status = 'stopping';
     this.emitState(true);
-    const grace = this.opts.stopGraceSeconds ?? 5;
+    const grace = this.opts.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
     this.stopping = Promise.all(this.runs.filter((r) => !r.finished).map((r) => r.pc.stop(grace).catch(() => undefined))).then(() => undefined);
   }
 
@@ -493,6 +497,9 @@ async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: En
   }
   return { conn, probe, images };
 }
+
+/** Docker's and compose's own default: an app gets this long between SIGTERM and the kill. */
+export const DEFAULT_STOP_GRACE_SECONDS = 10;
 
 export async function startRun(config: RunConfig, opts: SessionOptions = {}): Promise<RunSession> {
   const { conn, probe, images } = await prepare(opts, [config.image]);

@@ -90,3 +90,25 @@ test('Ctrl-C while `imprint up` is still starting removes what it had created (F
     await remove(dir, { recursive: true, force: true });
   }
 });
+
+test('--stop-timeout gives an app that drains on SIGTERM the time it needs, so its capture is complete (F12)', async () => {
+  const { mkdtemp: mk, rm: remove, readFile } = await import('node:fs/promises');
+  const dir = await mk(join(tmpdir(), 'imprint-grace-'));
+  try {
+    const tag = `grace-${process.pid}`;
+    const capture = join(dir, 'slow.imprint');
+    // Drains for 6 s after SIGTERM: more than a short grace, less than --stop-timeout 20.
+    const child = cli(['run', '--duration', '2', '--stop-timeout', '20', '--capture', capture, BUSYBOX, '--',
+      'sh', '-c', 'trap "echo draining; sleep 6; exit 0" TERM; while true; do sleep 0.2; done'], tag);
+    let stderr = '';
+    child.stdout?.resume();
+    child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const code = await exited(child);
+    assert.equal(code, 0, stderr);
+    const end = JSON.parse((await readFile(capture, 'utf8')).trim().split('\n').at(-1)!) as { complete: boolean };
+    assert.equal(end.complete, true, stderr);
+    assert.equal(containers(tag), '');
+  } finally {
+    await remove(dir, { recursive: true, force: true });
+  }
+});

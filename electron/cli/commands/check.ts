@@ -31,7 +31,7 @@ type Format = (typeof FORMATS)[number];
 interface CheckFlags {
   baseline: string; format: string; output?: string;
   image?: string; compose?: string;
-  duration?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
+  duration?: number; stopTimeout?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
   capture?: string; force?: boolean; label?: string[]; probe?: string;
 }
 
@@ -46,6 +46,7 @@ export function registerCheck(program: Command): void {
     .option('--image <image>', 'run this image under the probe and check the run')
     .option('--compose <file>', 'run this compose file under the probe and check the run')
     .option('--duration <seconds>', 'stop the run after this long', seconds)
+    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
     .option('--until <service>', 'compose: stop when this service exits')
     .option('-e, --env <KEY=VALUE>', 'environment for --image (repeatable)', envEntry)
     .option('-p, --publish <HOST:CONTAINER>', 'port mapping for --image (repeatable)', collect)
@@ -118,6 +119,7 @@ async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseli
     capture,
     // A temporary capture is ours to write; a --capture file is the user's, replaced only with --force.
     overwriteCapture: !flags.capture || Boolean(flags.force),
+    ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
     onMessage: (m) => { if (m.level !== 'info') console.error(`imprint check: ${m.level}: ${m.service ? `${m.service}: ` : ''}${m.text}`); },
     seccompUnconfined: baseline.learned.seccomp === 'unconfined',
     ...(Object.keys(extraLabels).length ? { labels: extraLabels } : {}),

@@ -9,7 +9,7 @@ import { cancelStartOnSignal, failed, followSession, printEvents, printMessage }
 import { collect, envEntry, labels, seconds } from '../options.js';
 
 interface RunFlags {
-  capture?: string; force?: boolean; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
+  capture?: string; force?: boolean; json?: boolean; duration?: number; stopTimeout?: number; name?: string; network?: string; env?: string[]; publish?: string[];
   pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; interactive?: boolean; seccompUnconfined?: boolean;
 }
 
@@ -23,6 +23,7 @@ export function registerRun(program: Command): void {
     .option('--force', 'replace the --capture file if it exists')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop the container after this long', seconds)
+    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
     .option('--name <name>', 'container name (also the service name in events)')
     .option('--network <network>', 'network to join')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', envEntry)
@@ -49,6 +50,7 @@ export function registerRun(program: Command): void {
       try {
         const session = await startRun(config, {
           signal: startup.signal,
+          ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
           ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),

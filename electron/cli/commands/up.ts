@@ -9,7 +9,7 @@ import { startCompose } from '../../engine/index.js';
 import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
 import { collect, labels, seconds } from '../options.js';
 
-interface UpFlags { capture?: string; force?: boolean; json?: boolean; duration?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
+interface UpFlags { capture?: string; force?: boolean; json?: boolean; duration?: number; stopTimeout?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
 
 export function registerUp(program: Command): void {
   program
@@ -20,6 +20,7 @@ export function registerUp(program: Command): void {
     .option('--force', 'replace the --capture file if it exists')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop every service after this long', seconds)
+    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
     .option('--until <service>', 'stop everything when this service exits, and exit with its code')
     .option('--pull', 'pull images that are not available locally')
     .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
@@ -35,6 +36,7 @@ export function registerUp(program: Command): void {
       try {
         const session = await startCompose(config, {
           signal: startup.signal,
+          ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
           ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
