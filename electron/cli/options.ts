@@ -1,5 +1,6 @@
 /** Parsing helpers shared by the commands: repeatable options and checked numbers. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { SessionOptions } from '../engine/index.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -26,4 +27,31 @@ export function labels(values: readonly string[] | undefined): Record<string, st
     out[l.slice(0, eq)] = l.slice(eq + 1);
   }
   return out;
+}
+
+/** `--label key=value`, checked as it is parsed, so a bad one is a usage error rather than a failure mid-run. */
+export function labelEntry(value: string, previous: string[] = []): string[] {
+  labels([value]);
+  return [...previous, value];
+}
+
+/** The options of every command that runs containers (run, up, check): defined once, meaning the same. */
+export interface RunControlFlags { force?: boolean; stopTimeout?: number; label?: string[]; probe?: string }
+
+export function addRunControlOptions(command: Command): Command {
+  return command
+    .option('--force', 'replace the --capture file if it exists')
+    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
+    .option('--label <key=value>', 'extra label on every container and network the run creates (repeatable)', labelEntry)
+    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)');
+}
+
+/** What those options mean to the engine. */
+export function runControlOptions(flags: RunControlFlags & { capture?: string }): SessionOptions {
+  return {
+    ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
+    ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
+    ...(flags.probe ? { probePath: flags.probe } : {}),
+    labels: labels(flags.label),
+  };
 }

@@ -18,6 +18,9 @@ test('a usage error in check exits 2, not 1 (which means drift)', () => {
 test('a usage error in run and up exits 125, like docker run', () => {
   assert.equal(imprint('run', '--duration', 'abc', 'imprint-fixture/busybox:latest').status, 125);
   assert.equal(imprint('up').status, 125);
+  const label = imprint('run', '--label', 'nokey', 'imprint-fixture/busybox:latest');
+  assert.equal(label.status, 125, '--label without = is a usage error');
+  assert.doesNotMatch(label.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
 test('help and version still exit 0', () => {

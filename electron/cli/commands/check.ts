@@ -21,22 +21,22 @@ import { textReport } from '../../../common/baseline/report/text.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
 import { startCompose, startRun, type RunResult, type RunSession, type SessionOptions } from '../../engine/index.js';
 import { IMPRINT_VERSION } from '../../engine/version.js';
-import { collect, envEntry, labels, seconds } from '../options.js';
+import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, type RunControlFlags } from '../options.js';
 import { artifactUri, CliError, readBaselineFile, readCaptureFile, writeAtomically } from './baseline-io.js';
 
 export const EXIT = { clean: 0, drift: 1, error: 2, inconclusive: 3 } as const;
 const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface CheckFlags {
+interface CheckFlags extends RunControlFlags {
   baseline: string; format: string; output?: string;
   image?: string; compose?: string;
-  duration?: number; stopTimeout?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
-  capture?: string; force?: boolean; label?: string[]; probe?: string;
+  duration?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
+  capture?: string;
 }
 
 export function registerCheck(program: Command): void {
-  program
+  addRunControlOptions(program
     .command('check')
     .description('check a capture, or a fresh run of an image or compose file, against a baseline (exit 0 clean, 1 drift, 2 error, 3 inconclusive)')
     .argument('[args...]', 'a capture file; or, with --image, the command to run after --')
@@ -46,16 +46,12 @@ export function registerCheck(program: Command): void {
     .option('--image <image>', 'run this image under the probe and check the run')
     .option('--compose <file>', 'run this compose file under the probe and check the run')
     .option('--duration <seconds>', 'stop the run after this long', seconds)
-    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
     .option('--until <service>', 'compose: stop when this service exits')
     .option('-e, --env <KEY=VALUE>', 'environment for --image (repeatable)', envEntry)
     .option('-p, --publish <HOST:CONTAINER>', 'port mapping for --image (repeatable)', collect)
     .option('--network <name>', 'network for --image')
     .option('--name <name>', 'container (and service) name for --image')
-    .option('--capture <file>', 'also keep the checked run as a capture file')
-    .option('--force', 'replace the --capture file if it exists')
-    .option('--label <key=value>', 'extra label on every container and network the run creates (repeatable)', collect)
-    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
+    .option('--capture <file>', 'also keep the checked run as a capture file'))
     .action(async (args: string[], flags: CheckFlags) => {
       process.exitCode = await checkCommand(args, flags).catch((err: unknown) => {
         console.error(`imprint check: ${(err as Error).message}`);
@@ -104,26 +100,23 @@ function render(r: CheckResult, format: Format, baselineFile: string, baselineTe
  */
 async function liveRun(args: string[], flags: CheckFlags, baseline: Baseline): Promise<Evidence> {
   const duration = flags.duration;
-  const extraLabels = labels(flags.label);
   const tmp = flags.capture ? undefined : await mkdtemp(join(tmpdir(), 'imprint-check-'));
   const capture = flags.capture ?? join(tmp!, 'check.imprint');
   try {
-    return await recordAndRead(args, flags, baseline, duration, extraLabels, capture);
+    return await recordAndRead(args, flags, baseline, duration, capture);
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
 }
 
-async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseline, duration: number | undefined, extraLabels: Record<string, string>, capture: string): Promise<Evidence> {
+async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseline, duration: number | undefined, capture: string): Promise<Evidence> {
   const opts: SessionOptions = {
+    ...runControlOptions(flags),
     capture,
     // A temporary capture is ours to write; a --capture file is the user's, replaced only with --force.
     overwriteCapture: !flags.capture || Boolean(flags.force),
-    ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
     onMessage: (m) => { if (m.level !== 'info') console.error(`imprint check: ${m.level}: ${m.service ? `${m.service}: ` : ''}${m.text}`); },
     seccompUnconfined: baseline.learned.seccomp === 'unconfined',
-    ...(Object.keys(extraLabels).length ? { labels: extraLabels } : {}),
-    ...(flags.probe ? { probePath: flags.probe } : {}),
   };
   let session: RunSession;
   if (flags.image) {

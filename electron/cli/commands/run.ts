@@ -6,35 +6,31 @@ import type { Command } from 'commander';
 import type { RunConfig } from '../../../common/api.js';
 import { startRun } from '../../engine/index.js';
 import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
-import { collect, envEntry, labels, seconds } from '../options.js';
+import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, type RunControlFlags } from '../options.js';
 
-interface RunFlags {
-  capture?: string; force?: boolean; json?: boolean; duration?: number; stopTimeout?: number; name?: string; network?: string; env?: string[]; publish?: string[];
-  pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; interactive?: boolean; seccompUnconfined?: boolean;
+interface RunFlags extends RunControlFlags {
+  capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
+  pull?: boolean; seccomp?: boolean; interactive?: boolean; seccompUnconfined?: boolean;
 }
 
 export function registerRun(program: Command): void {
-  program
+  addRunControlOptions(program
     .command('run')
     .description('run an image with the probe and show what it does')
     .argument('<image>', 'image reference, e.g. debian:bookworm')
     .argument('[command...]', 'command and arguments (after --), replacing the image\'s CMD')
     .option('--capture <file>', 'record everything to this capture file')
-    .option('--force', 'replace the --capture file if it exists')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop the container after this long', seconds)
-    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
     .option('--name <name>', 'container name (also the service name in events)')
     .option('--network <network>', 'network to join')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', envEntry)
     .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port (repeatable)', collect)
     .option('-i, --interactive', "pass Imprint's stdin to the app")
     .option('--pull', 'pull the image when it is not available locally')
-    .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
     .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)")
-    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
-    .passThroughOptions()
+    .passThroughOptions())
     .action(async (image: string, command: string[], flags: RunFlags) => {
       const config: RunConfig = { image };
       // With pass-through options, an explicit `--` arrives as the first word.
@@ -50,16 +46,13 @@ export function registerRun(program: Command): void {
       try {
         const session = await startRun(config, {
           signal: startup.signal,
-          ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
-          ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
-          ...(flags.probe ? { probePath: flags.probe } : {}),
+          ...runControlOptions(flags),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           ...(flags.interactive ? { stdin: process.stdin } : {}),
           ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
-          labels: labels(flags.label),
           onEvents: (events) => printEvents(events, mode),
           onMessage: printMessage,
         });

@@ -7,26 +7,22 @@ import type { Command } from 'commander';
 import type { ComposeConfig } from '../../../common/api.js';
 import { startCompose } from '../../engine/index.js';
 import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
-import { collect, labels, seconds } from '../options.js';
+import { addRunControlOptions, runControlOptions, seconds, type RunControlFlags } from '../options.js';
 
-interface UpFlags { capture?: string; force?: boolean; json?: boolean; duration?: number; stopTimeout?: number; until?: string; pull?: boolean; label?: string[]; probe?: string; seccomp?: boolean; seccompUnconfined?: boolean }
+interface UpFlags extends RunControlFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; seccomp?: boolean; seccompUnconfined?: boolean }
 
 export function registerUp(program: Command): void {
-  program
+  addRunControlOptions(program
     .command('up')
     .description('run every service of a compose file with the probe')
     .argument('<compose-file>', 'compose file (the common subset: image, command, entrypoint, environment, ports, depends_on, networks, working_dir, user)')
     .option('--capture <file>', 'record everything to this capture file')
-    .option('--force', 'replace the --capture file if it exists')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop every service after this long', seconds)
-    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
     .option('--until <service>', 'stop everything when this service exits, and exit with its code')
     .option('--pull', 'pull images that are not available locally')
-    .option('--label <key=value>', 'extra label on what is created (repeatable)', collect)
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
-    .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)")
-    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
+    .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)"))
     .action(async (file: string, flags: UpFlags) => {
       const config: ComposeConfig = { file };
       if (flags.until) config.until = flags.until;
@@ -36,15 +32,12 @@ export function registerUp(program: Command): void {
       try {
         const session = await startCompose(config, {
           signal: startup.signal,
-          ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
-          ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
-          ...(flags.probe ? { probePath: flags.probe } : {}),
+          ...runControlOptions(flags),
           ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
-          labels: labels(flags.label),
           onEvents: (events) => printEvents(events, mode),
           onMessage: printMessage,
         });
