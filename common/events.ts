@@ -77,8 +77,11 @@ export const openEvent = z.object({
   path: text,
   access: z.array(z.enum(OPEN_ACCESS)),
   mode: int.optional(),
-  /** The new descriptor, or -errno. */
-  result: int,
+  /**
+   * The new descriptor, or -errno. Absent for read-only opens: the probe reports those when they are
+   * attempted and does not wait for their outcome (native/PROTOCOL.md, "OPEN").
+   */
+  result: int.optional(),
 });
 export const fileEvent = z.object({
   ...base,

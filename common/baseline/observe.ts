@@ -109,8 +109,9 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
         const a = ev.access;
         if (a.includes('create') || a.includes('exclusive')) file('create', ev.path);
         else if (a.includes('write') || a.includes('append') || a.includes('truncate')) file('write', ev.path);
-        // Failed reads are library and config search misses: noise for a reviewer, never drift.
-        else if (ev.result >= 0) file('read', ev.path, a.includes('directory'));
+        // A read is an attempt: the probe reports read-only opens without their outcome (PROTOCOL.md,
+        // OPEN), so a result, where an older capture has one, is ignored and every machine agrees.
+        else file('read', ev.path, a.includes('directory'));
         break;
       }
       case 'unlink': file('delete', ev.path); break;

@@ -40,7 +40,8 @@ export class FileActivity {
       case 'open': {
         const f = this.entry(ev.path, ev);
         if (!f) return;
-        if (ev.result < 0) { f.failures++; return; }
+        // read-only opens carry no result (an attempt): they count as reads
+        if (ev.result !== undefined && ev.result < 0) { f.failures++; return; }
         let wrote = false;
         for (const a of ev.access) {
           if (a === 'write' || a === 'append' || a === 'truncate') wrote = true;

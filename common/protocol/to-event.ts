@@ -167,8 +167,9 @@ function build(frame: Frame, g: Gathered, type: number, seq: number, time: numbe
       return ev;
     }
     case FrameType.OPEN: {
-      const ev: EventOf<'open'> = { seq, time, service, container, pid, tid, kind: 'open', path: t[Attr.PATH] ?? '', access: accessList(i[Attr.ACCESS] ?? 0), result };
+      const ev: EventOf<'open'> = { seq, time, service, container, pid, tid, kind: 'open', path: t[Attr.PATH] ?? '', access: accessList(i[Attr.ACCESS] ?? 0) };
       if (i[Attr.MODEBITS] !== undefined) ev.mode = i[Attr.MODEBITS];
+      if (i[Attr.RESULT] !== undefined) ev.result = i[Attr.RESULT];
       return ev;
     }
     case FrameType.FILE: {

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "filter.h"
 #include "mem.h"
 #include "syscalls.h"
 #include "tracer.h"
@@ -34,15 +35,13 @@ static int64_t access_bits(uint64_t flags)
 	return acc;
 }
 
-bool open_entry(struct thread *t)
+void open_describe(struct thread *t, long nr, const uint64_t *a, struct frame *f)
 {
-	uint64_t *a = t->call.args;
 	char path[PATH_BOUND + 1];
 	unsigned fl = 0;
 	uint64_t flags = 0, mode = 0;
-	struct frame *f = call_frame(t, F_OPEN);
 
-	switch (sysent_of(t->call.nr)->variant) {
+	switch (sysent_of(nr)->variant) {
 	case V_OPEN:
 		path_at(t, AT_FDCWD, a[0], path, &fl);
 		flags = a[1];
@@ -74,7 +73,14 @@ bool open_entry(struct thread *t)
 	frame_int(f, A_ACCESS, access_bits(flags));
 	if (flags & (O_CREAT | __O_TMPFILE))
 		frame_int(f, A_MODEBITS, (int64_t)(mode & 07777));
-	return true;
+}
+
+/* A read-only open reports the attempt and skips its exit stop: the same calls the filter sends to
+ * the notification fast path (filter_notifies), so what is reported does not depend on the path. */
+bool open_entry(struct thread *t)
+{
+	open_describe(t, t->call.nr, t->call.args, call_frame(t, F_OPEN));
+	return !filter_notifies(t->call.nr, t->call.args);
 }
 
 void open_exit(struct thread *t, int64_t rval)

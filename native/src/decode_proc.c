@@ -324,14 +324,19 @@ void chdir_exit(struct thread *t, int64_t rval)
 
 void seen_report(struct thread *t)
 {
+	seen_report_nr(t, t->call.nr);
+}
+
+void seen_report_nr(struct thread *t, long nr)
+{
 	const char *exe = t->proc->exe ? t->proc->exe : "";
 
-	if (!seen_first(exe, t->call.nr))
+	if (!seen_first(exe, (int)nr))
 		return;
 	struct frame *f = event_frame(F_SYSCALL_SEEN, t->proc->tgid, t->tid);
 
-	frame_int(f, A_NR, t->call.nr);
-	frame_str(f, A_SYSCALL, syscall_name(t->call.nr));
+	frame_int(f, A_NR, nr);
+	frame_str(f, A_SYSCALL, syscall_name(nr));
 	frame_str(f, A_EXE, exe);
 	frame_commit(f);
 }

@@ -1,12 +1,23 @@
 /*
- * The seccomp filter, generated from the syscall table. Hot calls return SECCOMP_RET_ALLOW without
- * looking at arguments, so the kernel's action cache (5.11+) skips the filter for them entirely.
- * sendto is allowed only when dest_addr is NULL (a connected socket), so a DNS query sent with an
- * address (musl) still stops. A filter cannot be relaxed once installed: the hot list is fixed.
+ * The seccomp filter, generated from the syscall table. Each call gets one of three actions:
+ *   ALLOW   hot calls, without looking at arguments, so the kernel's action cache (5.11+) skips the
+ *           filter for them entirely. sendto is allowed only when dest_addr is NULL (a connected
+ *           socket), so a DNS query sent with an address (musl) still stops.
+ *   NOTIFY  calls whose entry already says everything Imprint reports: read-only opens, and calls
+ *           reported only as SYSCALL_SEEN. They reach the probe as seccomp user notifications
+ *           (notify.c), a same-CPU hand-off instead of a ptrace stop (see native/README "Cost").
+ *   TRACE   everything else: a ptrace seccomp stop, with an exit stop where the result matters.
+ * Without a listener (old kernel, or --no-notify) NOTIFY calls are TRACE calls whose exit is skipped,
+ * so what is reported is the same either way. A filter cannot be relaxed once installed: the hot
+ * list is fixed.
+ *
+ * Layout: every test is "compare, return" (a two-instruction pair), so no jump is longer than one
+ * instruction and the program's length is the only limit.
  */
 #include "filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -16,71 +27,153 @@
 
 #include "syscalls.h"
 
-#define MAX_INSNS 512
+#ifndef SECCOMP_RET_USER_NOTIF
+#define SECCOMP_RET_USER_NOTIF 0x7fc00000U
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000
+#endif
+
+#define MAX_INSNS 2048
 #define ARG_LO(n) (offsetof(struct seccomp_data, args) + 8 * (n))
 #define ARG_HI(n) (ARG_LO(n) + 4)
 
-int filter_install(void)
+/* Flags that make an open more than a read: it then keeps its exit stop, for the result. */
+#define OPEN_NOT_READ_ONLY (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE)
+
+struct prog {
+	struct sock_filter insn[MAX_INSNS];
+	int n;
+	bool overflow;
+};
+
+static void emit(struct prog *p, struct sock_filter insn)
 {
-	struct sock_filter prog[MAX_INSNS];
-	int jumps_to_allow[MAX_INSNS], jumps_to_trace[MAX_INSNS];
-	int n = 0, na = 0, nt = 0, i;
+	if (p->n >= MAX_INSNS) {
+		p->overflow = true;
+		return;
+	}
+	p->insn[p->n++] = insn;
+}
 
+static void load_nr(struct prog *p)
+{
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+}
+
+/* if (nr == number) return action; */
+static void nr_returns(struct prog *p, int number, uint32_t action)
+{
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)number, 0, 1));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action));
+}
+
+/* if (nr == number) return (low word of argument `arg` & mask) ? when_set : when_clear; */
+static void nr_flags_returns(struct prog *p, int number, int arg, uint32_t mask, uint32_t when_set,
+			     uint32_t when_clear)
+{
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)number, 0, 4));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, mask, 0, 1));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, when_set));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, when_clear));
+}
+
+/* if (nr == number) return argument `arg` == 0 ? when_null : otherwise; */
+static void nr_null_arg_returns(struct prog *p, int number, int arg, uint32_t when_null, uint32_t otherwise)
+{
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)number, 0, 6));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(arg)));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(arg)));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, when_null));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, otherwise));
+}
+
+bool filter_notifies(long nr, const uint64_t *args)
+{
+	const struct sysent *e = sysent_of(nr);
+
+	if (nr < 0 || nr >= SYSCALL_MAX || (e->flags & (SC_HOT | SC_HOT_NULL_ARG4)))
+		return false;
+	if (e->decoder == D_OPEN && e->variant == V_OPENAT)
+		return !(args[2] & OPEN_NOT_READ_ONLY);
+	if (e->decoder == D_OPEN && e->variant == V_OPEN)
+		return !(args[1] & OPEN_NOT_READ_ONLY);
+	return e->decoder == D_SEEN;
+}
+
+/* `notify` is the action of calls filter_notifies() accepts: USER_NOTIF, or TRACE without a listener. */
+static void build(struct prog *p, uint32_t notify)
+{
+	const uint32_t allow = SECCOMP_RET_ALLOW, trace = SECCOMP_RET_TRACE;
+
+	p->n = 0;
+	p->overflow = false;
 	/* Another architecture's calls (i386 via int 0x80) use another table: always trace them. */
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	jumps_to_trace[nt++] = n;
-	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 0, 0);
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (i = 0; i < SYSCALL_MAX; i++) {
-		if (!(sysent[i].flags & SC_HOT))
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 1, 0));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, trace));
+	load_nr(p);
+	/* numbers past the table (x32 calls) are traced */
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SYSCALL_MAX, 0, 1));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, trace));
+	/* the calls whose action depends on an argument come first; each block returns */
+	for (int i = 0; i < SYSCALL_MAX; i++)
+		if (sysent[i].flags & SC_HOT_NULL_ARG4)
+			nr_null_arg_returns(p, i, 4, allow, trace);
+	nr_flags_returns(p, __NR_openat, 2, OPEN_NOT_READ_ONLY, trace, notify);
+#ifdef __NR_open
+	nr_flags_returns(p, __NR_open, 1, OPEN_NOT_READ_ONLY, trace, notify);
+#endif
+	for (int i = 0; i < SYSCALL_MAX; i++)
+		if (sysent[i].flags & SC_HOT)
+			nr_returns(p, i, allow);
+	for (int i = 0; i < SYSCALL_MAX; i++) {
+		const struct sysent *e = &sysent[i];
+
+		if (e->flags || e->decoder == D_SEEN || i == __NR_openat)
 			continue;
-		jumps_to_allow[na++] = n;
-		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, i, 0, 0);
-	}
-	for (i = 0; i < SYSCALL_MAX; i++) {
-		if (!(sysent[i].flags & SC_HOT_NULL_ARG4))
+#ifdef __NR_open
+		if (i == __NR_open)
 			continue;
-		/* if (nr == i && arg4 == 0) allow */
-		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, i, 0, 4);
-		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(4));
-		jumps_to_trace[nt++] = n;
-		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0);
-		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_HI(4));
-		jumps_to_allow[na++] = n;
-		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0);
-		/* the accumulator no longer holds nr: no further compares may follow */
-		break;
+#endif
+		nr_returns(p, i, trace);
 	}
-	int trace_at = n;
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	int allow_at = n;
-	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	/* what is left is reported only as SYSCALL_SEEN */
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, notify));
+}
 
-	for (i = 0; i < na; i++) {
-		int at = jumps_to_allow[i], off = allow_at - at - 1;
+static int install(struct prog *p, unsigned flags)
+{
+	struct sock_fprog fprog = { .len = (unsigned short)p->n, .filter = p->insn };
 
-		if (off > 255)
-			return -E2BIG;
-		prog[at].jt = (unsigned char)off;
-		if (prog[at].jf == 0 && at + 1 < trace_at)
-			prog[at].jf = 0;
-	}
-	for (i = 0; i < nt; i++) {
-		int at = jumps_to_trace[i], off = trace_at - at - 1;
+	if (p->overflow)
+		return -E2BIG;
+	return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+}
 
-		if (off > 255)
-			return -E2BIG;
-		/* the arch check jumps to trace when unequal; the arg checks too */
-		prog[at].jf = (unsigned char)off;
-	}
-	/* the arch check: equal falls through */
-	prog[1].jt = 0;
+int filter_install(bool want_listener, int *listener)
+{
+	static struct prog p;
 
-	struct sock_fprog fprog = { .len = (unsigned short)n, .filter = prog };
-
+	*listener = -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
-		return -errno;
-	return 0;
+	if (want_listener) {
+		build(&p, SECCOMP_RET_USER_NOTIF);
+		int fd = install(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+
+		if (fd >= 0) {
+			*listener = fd;
+			return 0;
+		}
+		/* a kernel without user notifications (before 5.0): the same filter, traced */
+	}
+	build(&p, SECCOMP_RET_TRACE);
+	return install(&p, 0) < 0 ? -errno : 0;
 }

@@ -1,8 +1,18 @@
-/* The seccomp-bpf filter: hot syscalls are allowed, everything else stops the tracee (RET_TRACE). */
+/* The seccomp-bpf filter: hot calls run, entry-only calls notify, the rest stop the tracee (filter.c). */
 #ifndef IMPRINT_FILTER_H
 #define IMPRINT_FILTER_H
 
-/* Sets no_new_privs and installs the filter in the calling process. Returns 0 or -errno. */
-int filter_install(void);
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Sets no_new_privs and installs the filter in the calling process. With want_listener, calls that
+ * need only their entry go to a seccomp user-notification listener returned in *listener (-1 when the
+ * kernel has none: they are traced instead). Returns 0 or -errno.
+ */
+int filter_install(bool want_listener, int *listener);
+
+/* Whether the filter sends this call to the listener (read-only opens, SYSCALL_SEEN-only calls). */
+bool filter_notifies(long nr, const uint64_t *args);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * /.imprint/probe [--no-seccomp] [--version] -- CMD ARGS...
+ * /.imprint/probe [--no-seccomp] [--no-notify] [--version] -- CMD ARGS...
  *
  * PID 1 of a probed container: starts CMD under ptrace (with a seccomp filter unless --no-seccomp),
  * writes frames (native/PROTOCOL.md) to its own stdout, relays the app's output as LOG frames, and does
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "notify.h"
 #include "frame.h"
 #include "log.h"
 #include "state.h"
@@ -60,7 +62,7 @@ static void set_forwarded_blocked(bool block)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: probe [--no-seccomp] [--version] [--list-hot] -- CMD ARGS...\n");
+	fprintf(stderr, "usage: probe [--no-seccomp] [--no-notify] [--version] [--list-hot] -- CMD ARGS...\n");
 	exit(2);
 }
 
@@ -116,12 +118,30 @@ static void drop_ptrace_cap(void)
 	}
 }
 
-static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status_fd, int out_fd, int err_fd)
+/* Hands the filter's listener to the probe: SCM_RIGHTS is the one way that needs no privilege. */
+static void send_listener(int sock, int listener)
+{
+	char byte = 'L';
+	union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } control;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(int));
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status_fd, int out_fd, int err_fd,
+					       bool notify)
 {
 	char mode = 0, path[4096];
 	const char *prog;
 	sigset_t none;
-	int err = 0;
 
 	if (dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(127);
@@ -130,9 +150,17 @@ static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status
 	prog = find_program(argv[0], path, sizeof(path));
 	drop_ptrace_cap();
 	if (mode == START_SECCOMP) {
-		err = filter_install();
-		while (write(status_fd, &err, sizeof(err)) < 0 && errno == EINTR)
+		int listener = -1, status[2];
+
+		status[0] = filter_install(notify, &listener);
+		status[1] = listener >= 0;
+		/* write is hot; sendmsg stops (TRACE), and the tracer answers it once it knows the mode */
+		while (write(status_fd, status, sizeof(status)) < 0 && errno == EINTR)
 			;
+		if (listener >= 0) {
+			send_listener(status_fd, listener);
+			close(listener); /* the app must never hold it: it could answer its own calls */
+		}
 	}
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
@@ -195,7 +223,7 @@ static void send_end(int code)
 
 int main(int argc, char **argv)
 {
-	bool no_seccomp = false;
+	bool no_seccomp = false, notify = true;
 	int i, go[2], status_pipe[2], out[2], err[2];
 	pid_t child;
 	char mode;
@@ -206,6 +234,8 @@ int main(int argc, char **argv)
 			break;
 		} else if (strcmp(argv[i], "--no-seccomp") == 0) {
 			no_seccomp = true;
+		} else if (strcmp(argv[i], "--no-notify") == 0) {
+			notify = false; /* every filtered call stops through ptrace (for comparison) */
 		} else if (strcmp(argv[i], "--list-hot") == 0) {
 			/* the always-allowed syscalls, one name a line (exports and benchmarks use it) */
 			for (int nr = 0; nr < SYSCALL_MAX; nr++)
@@ -225,7 +255,8 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	set_forwarded_blocked(true);
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status_pipe, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
+	if (pipe2(go, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, status_pipe) < 0 ||
+	    pipe2(out, O_CLOEXEC) < 0 ||
 	    pipe2(err, O_CLOEXEC) < 0) {
 		perror("imprint probe: pipe");
 		return 1;
@@ -236,7 +267,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (child == 0)
-		run_app(argv + i, go[0], status_pipe[1], out[1], err[1]);
+		run_app(argv + i, go[0], status_pipe[1], out[1], err[1], notify);
 	close(go[0]);
 	close(status_pipe[1]);
 	close(out[1]);
@@ -259,12 +290,16 @@ int main(int argc, char **argv)
 	write_byte(go[1], mode);
 	close(go[1]);
 
-	int filter_err = 0;
+	int filter_err = 0, start_status[2] = { 0, 0 };
 	if (mode == START_SECCOMP) {
-		if (read(status_pipe[0], &filter_err, sizeof(filter_err)) != sizeof(filter_err))
-			filter_err = -EIO;
+		if (read(status_pipe[0], start_status, sizeof(start_status)) != sizeof(start_status))
+			start_status[0] = -EIO;
+		filter_err = start_status[0];
 	}
-	close(status_pipe[0]);
+	/* the notification thread receives the listener itself: the child's sendmsg stops until the
+	 * tracer runs, so waiting for it here would never end */
+	if (start_status[1] == 0 || notify_start(status_pipe[0]) < 0)
+		close(status_pipe[0]);
 	cfg.ptrace_mode = mode == START_PTRACE || (mode == START_SECCOMP && filter_err != 0);
 	cfg.nnp = mode == START_SECCOMP && filter_err == 0;
 

@@ -1,6 +1,7 @@
 /* Thread and process tables: small chained hash tables keyed by id. */
 #include "state.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,11 @@ static void frame_release(struct frame *f)
 		free(f);
 }
 static struct process *processes[BUCKETS];
+
+static pthread_mutex_t state_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void state_lock(void) { pthread_mutex_lock(&state_mutex); }
+void state_unlock(void) { pthread_mutex_unlock(&state_mutex); }
 
 static unsigned slot(pid_t id) { return (unsigned)id % BUCKETS; }
 

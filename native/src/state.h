@@ -77,6 +77,11 @@ void set_str(char **dst, const char *src);
 /* Forgets the /proc/PID/mem descriptor (the process exec'd a new mm, or ended). */
 void process_close_mem(struct process *p);
 
+/* The tables above are shared by the tracer and the notification thread: each holds this lock while it
+ * handles one stop or one notification. */
+void state_lock(void);
+void state_unlock(void);
+
 /* First use of syscall `nr` by executable `exe`? Records it. */
 bool seen_first(const char *exe, int nr);
 

@@ -80,6 +80,15 @@ void call_commit(struct thread *t, int64_t result)
 	t->call.has_frame = false;
 }
 
+void call_commit_entry(struct thread *t)
+{
+	if (!t->call.has_frame)
+		return;
+	t->frame->limit = FRAME_MAX;
+	frame_commit(t->frame);
+	t->call.has_frame = false;
+}
+
 void resume(struct thread *t, int sig)
 {
 	bool step = cfg.ptrace_mode || t->proc->stepping || t->call.want_exit;
@@ -129,6 +138,8 @@ static void on_entry_stop(struct thread *t, long nr, const uint64_t *args, bool 
 	case D_CHDIR: want = chdir_entry(t); break;
 	}
 	t->call.want_exit = want;
+	if (!want)
+		call_commit_entry(t);
 }
 
 static void on_exit_stop(struct thread *t, int64_t rval)
@@ -178,6 +189,11 @@ static void on_syscall_stop(struct thread *t, bool seccomp)
 {
 	struct syscall_info info;
 
+	if (t->expect_sigstop) {
+		/* the probe's own calls in the app's process before it stops itself to exec the app */
+		resume(t, 0);
+		return;
+	}
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(info), &info) <= 0) {
 		resume(t, 0);
 		return;
@@ -377,7 +393,12 @@ int tracer_run(void)
 	while (!app_done) {
 		int status;
 		/* No flush here: frame.c's timer sends what is buffered within FLUSH_DELAY_MS. */
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = 0;
+		uint64_t until = monotonic_ns() + (uint64_t)(getenv("SPIN") ? atoi(getenv("SPIN")) : 0) * 1000;
+		while ((tid = waitpid(-1, &status, __WALL | WNOHANG)) == 0 && monotonic_ns() < until)
+			;
+		if (tid == 0)
+			tid = waitpid(-1, &status, __WALL);
 
 		if (forwarded_count != told) {
 			told = forwarded_count;
@@ -389,10 +410,12 @@ int tracer_run(void)
 			break; /* ECHILD: nothing left to wait for */
 		}
 		stops++;
+		state_lock();
 		if (WIFSTOPPED(status))
 			on_stop(tid, status);
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			on_death(tid, thread_find(tid), status);
+		state_unlock();
 	}
 	return app_status;
 }

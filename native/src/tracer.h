@@ -25,6 +25,8 @@ int tracer_run(void);
 struct frame *call_frame(struct thread *t, enum frame_type type);
 /* Adds RESULT and commits the frame begun at entry. */
 void call_commit(struct thread *t, int64_t result);
+/* Commits the frame begun at entry as it is: a call whose result is not reported. */
+void call_commit_entry(struct thread *t);
 /* A frame for an event that is complete now (uses a shared buffer). */
 struct frame *event_frame(enum frame_type type, pid_t pid, pid_t tid);
 
@@ -39,8 +41,12 @@ void risky_exit(struct thread *t, int64_t rval);
 bool chdir_entry(struct thread *t);
 void chdir_exit(struct thread *t, int64_t rval);
 void seen_report(struct thread *t);
+/* Reports syscall `nr` once per executable (SYSCALL_SEEN). */
+void seen_report_nr(struct thread *t, long nr);
 
 bool open_entry(struct thread *t);
+/* Adds an open's PATH, ACCESS and MODEBITS to `f`; read-only opens are complete with that. */
+void open_describe(struct thread *t, long nr, const uint64_t *args, struct frame *f);
 void open_exit(struct thread *t, int64_t rval);
 bool file_entry(struct thread *t);
 

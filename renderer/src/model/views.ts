@@ -113,7 +113,7 @@ export function filesByDirectory(events: Iterable<ImprintEvent>): DirStat[] {
     if (!f) { files.set(path, (f = emptyStat(path))); d.files.push(f); }
     for (const s of [d, f]) {
       s.total++;
-      if (e.result < 0) { s.failed++; continue; }
+      if (e.result !== undefined && e.result < 0) { s.failed++; continue; }
       if (e.kind === 'open') {
         if (e.access.includes('create')) s.creates++;
         else if (e.access.includes('write') || e.access.includes('append') || e.access.includes('truncate')) s.writes++;
@@ -219,7 +219,7 @@ export function describeEvent(e: ImprintEvent): string {
     case 'exec': return `${e.path} ${e.argv.slice(1).join(' ')}`.trim() + (e.result < 0 ? `  (${e.result})` : '');
     case 'fork': return `${e.clone} → ${e.child}`;
     case 'exit': return e.signal !== undefined ? `signal ${e.signal}` : `code ${e.code ?? '?'}`;
-    case 'open': return `${e.path} [${e.access.join(',')}]` + (e.result < 0 ? `  (${e.result})` : '');
+    case 'open': return `${e.path} [${e.access.join(',')}]` + (e.result !== undefined && e.result < 0 ? `  (${e.result})` : '');
     case 'socket': return `${e.family} ${e.protocol}`;
     case 'connect': case 'accept': {
       const p = e.peer;
