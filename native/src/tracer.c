@@ -393,12 +393,7 @@ int tracer_run(void)
 	while (!app_done) {
 		int status;
 		/* No flush here: frame.c's timer sends what is buffered within FLUSH_DELAY_MS. */
-		pid_t tid = 0;
-		uint64_t until = monotonic_ns() + (uint64_t)(getenv("SPIN") ? atoi(getenv("SPIN")) : 0) * 1000;
-		while ((tid = waitpid(-1, &status, __WALL | WNOHANG)) == 0 && monotonic_ns() < until)
-			;
-		if (tid == 0)
-			tid = waitpid(-1, &status, __WALL);
+		pid_t tid = waitpid(-1, &status, __WALL);
 
 		if (forwarded_count != told) {
 			told = forwarded_count;
