@@ -4,8 +4,7 @@
  * at the end the file is fsynced and renamed to `FILE` atomically. A write error (disk full) stops the
  * writing, is reported by `error`, and never stops the run.
  */
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 import { captureHeaderLine, type CaptureHeader, type EndRecord, type RunRecord } from '../../common/capture.js';
 
 const FLUSH_MS = 250;
@@ -32,9 +31,11 @@ export class CaptureWriter {
     this.timer.unref();
   }
 
-  /** Creates `path.partial` (truncating an old one) and writes the header line. */
+  /**
+   * Creates `path.partial` (truncating an old one) and writes the header line. The directory must exist:
+   * a mistyped --capture is refused before the run (writable-path.ts), not silently created.
+   */
   static async open(path: string, header: CaptureHeader): Promise<CaptureWriter> {
-    await mkdir(dirname(path), { recursive: true });
     const partial = `${path}.partial`;
     const fh = await open(partial, 'w', 0o644);
     const w = new CaptureWriter(path, partial, fh);

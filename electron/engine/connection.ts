@@ -19,7 +19,8 @@ export const MIN_API_VERSION = '1.40';
 
 export type EngineErrorCode =
   | 'not-running' | 'permission-denied' | 'api-too-old' | 'bad-endpoint' | 'image-not-found' | 'bad-reference'
-  | 'pull-failed' | 'no-probe' | 'create-failed' | 'start-failed' | 'engine-lost' | 'compose-invalid' | 'capture-exists';
+  | 'pull-failed' | 'no-probe' | 'create-failed' | 'start-failed' | 'engine-lost' | 'compose-invalid' | 'capture-exists'
+  | 'capture-unwritable';
 
 /** An engine problem with what to do about it. */
 export class EngineError extends Error {

@@ -12,6 +12,7 @@ import { boundHeaderList, CAPTURE_FORMAT, CAPTURE_VERSION, maskEnv, type Capture
 import { EVENT_SCHEMA_VERSION, type ImprintEvent } from '../../common/events.js';
 import { RunModels, type ModelsSnapshot } from '../../common/models/index.js';
 import { ProbeStream, bytesToText, type ProbeStreamBatch } from '../../common/protocol/index.js';
+import { whyNotWritable } from '../capture/writable-path.js';
 import { CaptureWriter } from '../capture/writer.js';
 import { runLabels, removeRun, sweepLeftovers } from './cleanup.js';
 import { loadCompose, type ComposeProject } from './compose.js';
@@ -480,7 +481,10 @@ export function serviceNameOf(image: string): string {
 
 async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: EngineConnection; probe: ProbeBinary; images: Map<string, Dockerode.ImageInspectInfo> }> {
   for (const r of refs) validateReference(r);
-  // Before anything is created: a capture is the evidence a baseline is learned from; never replace one silently.
+  // Before anything is created: a capture that cannot be opened would fail the run only after its start.
+  const unwritable = opts.capture ? await whyNotWritable(opts.capture) : undefined;
+  if (unwritable) throw new EngineError('capture-unwritable', `cannot write capture ${opts.capture}: ${unwritable} — choose a writable path with --capture`);
+  // A capture is the evidence a baseline is learned from; never replace one silently.
   if (opts.capture && !opts.overwriteCapture && existsSync(opts.capture)) {
     throw new EngineError('capture-exists', `the capture file ${opts.capture} already exists`, 'choose another --capture file, or pass --force to replace it');
   }

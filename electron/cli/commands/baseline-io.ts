@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
+import { whyNotWritable } from '../../capture/writable-path.js';
 import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
 import { BASELINE_SCHEMA_FILE, BaselineFileError, parseBaseline } from '../../../common/baseline/file.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
@@ -48,9 +49,18 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   try {
     await writeFileAtomic(path, text, { encoding: 'utf8' });
   } catch (err) {
-    throw new CliError(`cannot write ${path}: ${(err as Error).message}`);
+    // The library's message names its temporary file, not the path the user gave.
+    throw new CliError(cannotWrite(path, (await whyNotWritable(path)) ?? (err as Error).message));
   }
 }
+
+/** Before work that takes a while (learning, a live check): an -o file that cannot be written is refused first. */
+export async function checkWritable(path: string): Promise<void> {
+  const why = await whyNotWritable(path);
+  if (why) throw new CliError(cannotWrite(path, why));
+}
+
+const cannotWrite = (path: string, why: string) => `cannot write ${path}: ${why} — choose a writable path with -o`;
 
 /**
  * How a written baseline names its schema: a relative path when the file lives in the project that holds

@@ -10,7 +10,7 @@ import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js
 import { stringifyBaseline } from '../../../common/baseline/file.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
 import { mergeBaselines } from '../../../common/baseline/merge.js';
-import { CliError, readBaselineFile, readCaptureFile, schemaRefFor, writeAtomically } from './baseline-io.js';
+import { checkWritable, CliError, readBaselineFile, readCaptureFile, schemaRefFor, writeAtomically } from './baseline-io.js';
 
 interface BaselineFlags { output: string; seccompProfile?: string; merge?: string; allowIncomplete?: boolean }
 
@@ -37,6 +37,7 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
   if (flags.seccompProfile !== undefined && flags.seccompProfile !== 'default' && flags.seccompProfile !== 'unconfined') {
     throw new CliError(`--seccomp-profile is default or unconfined, not ${flags.seccompProfile}`);
   }
+  await checkWritable(flags.output);
   const runs: LearningRun[] = [];
   const profiles = new Set<string>();
   for (const path of captures) {

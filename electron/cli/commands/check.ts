@@ -22,7 +22,7 @@ import type { Baseline } from '../../../common/baseline/schema.js';
 import { startCompose, startRun, type RunResult, type RunSession, type SessionOptions } from '../../engine/index.js';
 import { IMPRINT_VERSION } from '../../engine/version.js';
 import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, type RunControlFlags } from '../options.js';
-import { artifactUri, CliError, readBaselineFile, readCaptureFile, writeAtomically } from './baseline-io.js';
+import { artifactUri, checkWritable, CliError, readBaselineFile, readCaptureFile, writeAtomically } from './baseline-io.js';
 
 export const EXIT = { clean: 0, drift: 1, error: 2, inconclusive: 3 } as const;
 const FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
@@ -67,6 +67,7 @@ async function checkCommand(args: string[], flags: CheckFlags): Promise<number> 
   const sources = [args.length > 0 && !flags.image, !!flags.image, !!flags.compose].filter(Boolean).length;
   if (sources !== 1) throw new CliError('give exactly one of: a capture file, --image IMAGE, --compose FILE');
   const { baseline, text } = await readBaselineFile(flags.baseline);
+  if (flags.output) await checkWritable(flags.output);
 
   let evidence: Evidence;
   if (flags.image || flags.compose) evidence = await liveRun(args, flags, baseline);
