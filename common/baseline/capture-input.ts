@@ -5,6 +5,7 @@
  */
 import { CaptureParser, type CaptureHeader, type RunRecord } from '../capture.js';
 import type { Endpoint, ImprintEvent } from '../events.js';
+import type { LearningRun } from './learn.js';
 
 export interface CaptureInput {
   events: ImprintEvent[];
@@ -59,6 +60,12 @@ export class CaptureCollector {
     if (seccomp === 'default' || seccomp === 'unconfined') out.seccomp = seccomp;
     return out;
   }
+}
+
+/** A capture as one learning run: its events, images, architecture and identity (the header's runId). */
+export function learningRun(input: CaptureInput): LearningRun {
+  const id = input.header?.runId;
+  return { events: input.events, images: input.images, ...(input.arch ? { arch: input.arch } : {}), ...(id ? { id } : {}) };
 }
 
 /** Docker reports `amd64`/`arm64`, the probe `x86_64`/`aarch64`. */

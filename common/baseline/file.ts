@@ -30,8 +30,11 @@ export function stringifyBaseline(baseline: Baseline, schemaRef: string, keepCom
       if (node.items.every((i) => isMap(i))) for (const i of node.items) if (isMap(i)) i.flow = true;
     },
   });
-  const alwaysAllowed = doc.getIn(['learned', 'alwaysAllowed'], true);
-  if (isSeq(alwaysAllowed)) alwaysAllowed.flow = true;
+  // Long lists of names on one line each: a re-learning changes one line, not a block.
+  for (const key of ['alwaysAllowed', 'runIds']) {
+    const list = doc.getIn(['learned', key], true);
+    if (isSeq(list)) list.flow = true;
+  }
   if (keepCommentsFrom !== undefined) applyComments(doc, collectComments(keepCommentsFrom));
   doc.commentBefore =
     ` yaml-language-server: $schema=${schemaRef}\n` +

@@ -16,6 +16,8 @@ export interface LearningRun {
   images?: Readonly<Record<string, string>>;
   /** The probe's architecture (HELLO), when the capture recorded it. */
   arch?: string;
+  /** The run's identity (the capture header's `runId`): a run is learned once, however often it is given. */
+  id?: string;
 }
 
 export interface LearnOptions {
@@ -32,7 +34,10 @@ export class LearnError extends Error {}
 
 export function learnBaseline(runs: readonly LearningRun[], options: LearnOptions): Baseline {
   if (runs.length === 0) throw new LearnError('no runs to learn from');
-  return runs.map((r) => learnRun(r, options)).reduce((a, b) => mergeBaselines(a, b));
+  // A run given twice (the same capture, or a copy of it) is learned once: counted twice, flaky items look stable.
+  const ids = new Set<string>();
+  const once = runs.filter((r) => !r.id || (!ids.has(r.id) && Boolean(ids.add(r.id))));
+  return once.map((r) => learnRun(r, options)).reduce((a, b) => mergeBaselines(a, b));
 }
 
 function emptyService(): ServiceBaseline {
@@ -97,7 +102,7 @@ export function learnRun(run: LearningRun, options: LearnOptions): Baseline {
   }
   return {
     version: 1,
-    learned: { runs: 1, seccomp: options.seccomp, arch, alwaysAllowed: [...ALWAYS_ALLOWED[arch]] },
+    learned: { runs: 1, ...(run.id ? { runIds: [run.id.slice(0, 4096)] } : {}), seccomp: options.seccomp, arch, alwaysAllowed: [...ALWAYS_ALLOWED[arch]] },
     services,
   };
 }

@@ -92,6 +92,8 @@ export const baselineSchema = z.object({
   version: z.literal(BASELINE_VERSION),
   learned: z.object({
     runs: count,
+    /** A run learned twice would count its behaviour twice: flaky items would look stable. */
+    runIds: z.array(text).optional().describe('Ids of the learning runs (their captures\' runId), so a run is never counted twice; files written before this field, or merged with them, list fewer than runs'),
     /** The engine's own default seccomp profile hides the calls it denies from the tracer. */
     seccomp: z.enum(['default', 'unconfined']).describe('Seccomp profile the learning runs ran under'),
     arch: z.enum(['x86_64', 'aarch64']),

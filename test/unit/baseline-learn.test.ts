@@ -71,6 +71,19 @@ test('merging is order-independent and matches learning from all runs at once', 
   assert.ok(all.services.worker!.executables.some((e) => e.path === '/usr/bin/id' && e.runs === 1));
 });
 
+test('a run given twice is learned once; merging two baselines that hold the same run is refused (F15)', () => {
+  const run = (id: string, r: RunBuilder) => ({ id, events: r.events });
+  const once = learnBaseline([run('r1', shopRun(1))], { seccomp: 'unconfined' });
+  const twice = learnBaseline([run('r1', shopRun(1)), run('r1', shopRun(1))], { seccomp: 'unconfined' });
+  assert.equal(stringifyBaseline(twice, SCHEMA), stringifyBaseline(once, SCHEMA));
+  assert.deepEqual(twice.learned.runIds, ['r1']);
+  const both = learnBaseline([run('r2', shopRun(5)), run('r1', shopRun(1))], { seccomp: 'unconfined' });
+  assert.deepEqual(both.learned.runIds, ['r1', 'r2'], 'sorted: the order of the captures does not show');
+  assert.throws(() => mergeBaselines(both, once), /learned from run r1: merging them would count it twice/);
+  assert.match(stringifyBaseline(both, SCHEMA), /^ {2}runIds: \[ r1, r2 \]$/m);
+  assert.equal(learn(shopRun(1)).learned.runIds, undefined, 'runs without an id: no field, as in files from before it');
+});
+
 test('merging keeps the weaker seccomp profile and refuses mixed architectures', () => {
   const a = learn(shopRun(1));
   const b = learnBaseline([{ events: shopRun(1).events }], { seccomp: 'default' });

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
 import { stringifyBaseline } from '../../../common/baseline/file.js';
+import { learningRun } from '../../../common/baseline/capture-input.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
 import { mergeBaselines } from '../../../common/baseline/merge.js';
 import { checkWritable, CliError, readBaselineFile, readCaptureFile, schemaRefFor, writeAtomically } from './baseline-io.js';
@@ -38,32 +39,42 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
     throw new CliError(`--seccomp-profile is default or unconfined, not ${flags.seccompProfile}`);
   }
   await checkWritable(flags.output);
+  const merged = flags.merge ? await readBaselineFile(flags.merge) : undefined;
+  // Where each run was learned from: a run given twice, or already in the merged baseline, is not counted again.
+  const learnedFrom = new Map((merged?.baseline.learned.runIds ?? []).map((id) => [id, flags.merge!]));
+  if (merged && learnedFrom.size < merged.baseline.learned.runs) {
+    console.error(`imprint baseline: note: ${flags.merge} does not name every run it was learned from (it predates learned.runIds): a capture it already holds would be counted again`);
+  }
   const runs: LearningRun[] = [];
   const profiles = new Set<string>();
   for (const path of captures) {
     const input = await readCaptureFile(path);
+    const run = learningRun(input);
+    const earlier = run.id === undefined ? undefined : learnedFrom.get(run.id);
+    if (earlier !== undefined) {
+      console.error(`imprint baseline: skipped ${path}: already learned (run ${run.id}, from ${earlier})`);
+      continue;
+    }
+    if (run.id !== undefined) learnedFrom.set(run.id, path);
     input.incomplete.push(...sequenceGaps(input.events), ...probeBlindSpots(input.events));
     if (input.incomplete.length && !flags.allowIncomplete) {
       throw new CliError(`${path} is incomplete (${input.incomplete.join('; ')}); learning from it would miss behaviour. Record it again, or pass --allow-incomplete`);
     }
     for (const why of input.incomplete) console.error(`imprint baseline: warning: ${path}: ${why}`);
     profiles.add(input.seccomp ?? 'default');
-    runs.push({ events: input.events, images: input.images, ...(input.arch ? { arch: input.arch } : {}) });
+    runs.push(run);
   }
   // Calls the default profile denies are invisible under it: one such run makes the learned set partial.
   const seccomp = (flags.seccompProfile ?? (profiles.has('default') ? 'default' : 'unconfined')) as 'default' | 'unconfined';
   if (seccomp === 'default') {
     console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record learning runs with seccomp unconfined');
   }
-  let baseline = learnBaseline(runs, { seccomp });
+  const learned = runs.length ? learnBaseline(runs, { seccomp }) : undefined;
+  // Only a --merge can leave nothing new to learn (every capture was already in it).
+  const baseline = merged && learned ? mergeBaselines(merged.baseline, learned) : (learned ?? merged!.baseline);
   const out = resolve(flags.output);
   // People's notes in the file being merged into, or replaced, stay with the items that still exist.
-  let previous: string | undefined = await readFile(out, 'utf8').catch(() => undefined);
-  if (flags.merge) {
-    const merged = await readBaselineFile(flags.merge);
-    baseline = mergeBaselines(merged.baseline, baseline);
-    previous = merged.text;
-  }
+  const previous = merged?.text ?? (await readFile(out, 'utf8').catch(() => undefined));
   await writeAtomically(out, stringifyBaseline(baseline, schemaRefFor(out), previous));
   const services = Object.entries(baseline.services);
   console.log(`wrote ${flags.output}: ${services.length} service(s) from ${baseline.learned.runs} run(s)`);

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
+import { CaptureCollector, learningRun, type CaptureInput } from '../../../common/baseline/capture-input.js';
 import { BASELINE_SCHEMA_FILE, parseBaseline, stringifyBaseline } from '../../../common/baseline/file.js';
 import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
@@ -104,7 +104,7 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
       const incomplete = [...input.incomplete, ...sequenceGaps(input.events), ...probeBlindSpots(input.events)];
       if (incomplete.length) throw new UserError(`${c} is incomplete (${incomplete.join('; ')}): a baseline learned from it would miss behaviour. Record the run again.`);
       profiles.add(input.seccomp ?? 'default');
-      runs.push({ events: input.events, images: input.images, ...(input.arch ? { arch: input.arch } : {}) });
+      runs.push(learningRun(input));
     }
     const abs = await workspace.writable(out);
     const baseline = learnBaseline(runs, { seccomp: profiles.has('default') ? 'default' : 'unconfined' });
