@@ -3,8 +3,8 @@
  *   ALLOW   hot calls, without looking at arguments, so the kernel's action cache (5.11+) skips the
  *           filter for them entirely. sendto is allowed only when dest_addr is NULL (a connected
  *           socket), so a DNS query sent with an address (musl) still stops.
- *   NOTIFY  calls whose entry already says everything Imprint reports: read-only opens, and calls
- *           reported only as SYSCALL_SEEN. They reach the probe as seccomp user notifications
+ *   NOTIFY  calls whose entry already says everything Imprint reports: read-only opens, calls
+ *           reported only as SYSCALL_SEEN, and write/writev on descriptors 1 and 2 (who wrote a log line). They reach the probe as seccomp user notifications
  *           (notify.c), a same-CPU hand-off instead of a ptrace stop (see native/README "Cost").
  *   TRACE   everything else: a ptrace seccomp stop, with an exit stop where the result matters.
  * Without a listener (old kernel, or --no-notify) NOTIFY calls are TRACE calls whose exit is skipped,
@@ -94,6 +94,17 @@ static void nr_null_arg_returns(struct prog *p, int number, int arg, uint32_t wh
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, otherwise));
 }
 
+/* if (nr == number) return argument 0 is 1 or 2 ? when_std : otherwise; */
+static void nr_std_fd_returns(struct prog *p, int number, uint32_t when_std, uint32_t otherwise)
+{
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)number, 0, 5));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 2, 0));
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, otherwise));
+	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, when_std));
+}
+
 bool filter_notifies(long nr, const uint64_t *args)
 {
 	const struct sysent *e = sysent_of(nr);
@@ -126,6 +137,12 @@ static void build(struct prog *p, uint32_t notify)
 	for (int i = 0; i < SYSCALL_MAX; i++)
 		if (sysent[i].flags & SC_HOT_NULL_ARG4)
 			nr_null_arg_returns(p, i, 4, allow, trace);
+	/* writes to stdout and stderr announce their writer to the log relay (LOG frames carry its pid);
+	 * only with a listener: through ptrace that would cost a stop per line */
+	if (notify == SECCOMP_RET_USER_NOTIF) {
+		nr_std_fd_returns(p, __NR_write, notify, allow);
+		nr_std_fd_returns(p, __NR_writev, notify, allow);
+	}
 	nr_flags_returns(p, __NR_openat, 2, OPEN_NOT_READ_ONLY, trace, notify);
 #ifdef __NR_open
 	nr_flags_returns(p, __NR_open, 1, OPEN_NOT_READ_ONLY, trace, notify);

@@ -2,6 +2,11 @@
 #ifndef IMPRINT_LOG_H
 #define IMPRINT_LOG_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Announces that `pid` is about to write `bytes` to stream 1 (stdout) or 2 (stderr); see log.c. */
+void log_expect(int stream, pid_t pid, size_t bytes);
 /* Starts relaying the read ends of the two pipes. */
 int log_start(int out_fd, int err_fd);
 /* Reads what is left in the pipes without waiting for writers that may never close, then stops. */

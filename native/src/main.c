@@ -270,8 +270,8 @@ int main(int argc, char **argv)
 		run_app(argv + i, go[0], status_pipe[1], out[1], err[1], notify);
 	close(go[0]);
 	close(status_pipe[1]);
-	close(out[1]);
-	close(err[1]);
+	/* kept to recognise writes to them (notify.c, kcmp); the relay does not wait for their end */
+	notify_set_pipes(out[1], err[1]);
 	cfg.app = child;
 	/* Nobody may ptrace or read the probe's memory, not even a process of the same uid. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);

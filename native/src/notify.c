@@ -22,11 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <linux/kcmp.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
 
 #include "filter.h"
+#include "log.h"
 #include "mem.h"
 #include "syscalls.h"
 #include "tracer.h"
@@ -42,6 +48,8 @@
 #endif
 
 static pthread_t thread;
+static int pipe_ends[2] = { -1, -1 }; /* the probe's own copies of the app's stdout/stderr write ends */
+static unsigned long pipe_inodes[2];
 static int channel = -1;
 static bool sync_wake;
 
@@ -89,6 +97,64 @@ static void stranger_put(struct stranger *s)
 	process_close_mem(&s->proc);
 	free(s->proc.cwd);
 	free(s->proc.exe);
+}
+
+/* The same, by the pipe's inode in /proc/TID/fd (Docker's profile allows kcmp only with CAP_SYS_PTRACE). */
+static int stream_by_inode(pid_t tid, int fd)
+{
+	char link[64], target[64];
+	unsigned long ino;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return fd; /* not readable (a non-dumpable process): trust the number */
+	target[n] = 0;
+	if (sscanf(target, "pipe:[%lu]", &ino) != 1)
+		return 0;
+	for (int stream = 1; stream <= 2; stream++)
+		if (pipe_inodes[stream - 1] == ino)
+			return stream;
+	return 0;
+}
+
+/* Which of the app's pipes `fd` of thread `tid` writes to: 1 (stdout), 2 (stderr) or 0 (neither: a
+ * file, another pipe, a shell's saved copy). `>&2` makes fd 1 the stderr pipe. */
+static int stream_of(pid_t tid, int fd)
+{
+	for (int stream = 1; stream <= 2; stream++) {
+		long same;
+
+		if (pipe_ends[stream - 1] < 0)
+			return fd;
+		same = syscall(SYS_kcmp, tid, getpid(), KCMP_FILE, fd, pipe_ends[stream - 1]);
+		if (same < 0)
+			return stream_by_inode(tid, fd);
+		if (same == 0)
+			return stream;
+	}
+	return 0;
+}
+
+static bool is_std_write(long nr, const uint64_t *args)
+{
+	return (nr == __NR_write || nr == __NR_writev) && (args[0] == 1 || args[0] == 2);
+}
+
+/* How many bytes a write or writev to stdout/stderr is about to write. */
+static size_t write_size(struct thread *t, long nr, const uint64_t *args)
+{
+	struct iovec iov[64];
+	size_t bytes = 0, n = args[2] < 64 ? (size_t)args[2] : 64;
+	ssize_t got;
+
+	if (nr == __NR_write)
+		return (size_t)args[2];
+	got = mem_read(t, args[1], iov, n * sizeof(iov[0]));
+	for (size_t i = 0; got > 0 && i < (size_t)got / sizeof(iov[0]); i++)
+		bytes += iov[i].iov_len;
+	return bytes;
 }
 
 /* Describes one call; returns the frame to commit once the call is continued, or NULL. */
@@ -143,6 +209,29 @@ static void *serve(void *arg)
 				continue;
 			break;
 		}
+		if (is_std_write(req->data.nr, (const uint64_t *)req->data.args)) {
+			/* tells the log relay who is about to write how many bytes (log.c); that may wait
+			 * for another process's line to be read, so without the state lock */
+			struct stranger s;
+			pid_t tid = (pid_t)req->pid, tgid;
+			size_t bytes;
+
+			state_lock();
+			struct thread *t = thread_find(tid);
+			bool mine = t && t->expect_sigstop; /* the probe's own message before exec */
+
+			if (!t)
+				t = stranger_get(&s, tid);
+			tgid = t->proc->tgid;
+			bytes = write_size(t, req->data.nr, (const uint64_t *)req->data.args);
+			if (t == &s.thread)
+				stranger_put(&s);
+			state_unlock();
+			if (!mine)
+				log_expect(stream_of(tid, (int)req->data.args[0]), tgid, bytes);
+			answer(fd, req->id);
+			continue;
+		}
 		state_lock();
 		struct stranger s;
 		struct thread *t = thread_find((pid_t)req->pid);
@@ -167,6 +256,17 @@ static void *serve(void *arg)
 	}
 	free(req);
 	return NULL;
+}
+
+void notify_set_pipes(int out_write, int err_write)
+{
+	struct stat st;
+
+	pipe_ends[0] = out_write;
+	pipe_ends[1] = err_write;
+	for (int i = 0; i < 2; i++)
+		if (fstat(pipe_ends[i], &st) == 0)
+			pipe_inodes[i] = (unsigned long)st.st_ino;
 }
 
 int notify_start(int sock)

@@ -1,7 +1,7 @@
-/** Application output: line by line, bounded, partial lines flushed and flagged. */
+/** Application output: line by line, bounded, partial lines flushed and flagged, each with its writer's pid. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertComplete, ofKind, runProbed } from './probe-harness.js';
+import { DEBIAN, assertComplete, ofKind, runProbed } from './probe-harness.js';
 
 test('long lines are cut at 16 KiB and flagged partial; a line without newline is flushed as partial', async () => {
   const run = await runProbed({
@@ -15,5 +15,38 @@ test('long lines are cut at 16 KiB and flagged partial; a line without newline i
   assert.equal(tail?.partial, true, 'flushed after ~100 ms without a newline');
   assert.equal(out.at(-1)?.line, ' next');
   assert.deepEqual(ofKind(run, 'log').filter((l) => l.stream === 'stderr').map((l) => l.line), ['err']);
-  for (const l of ofKind(run, 'log')) assert.equal(l.pid, 0, 'writer unknown: pipes carry no pid');
+  // `tr` wrote the long line, the shell the rest
+  const trPid = ofKind(run, 'exec').find((e) => e.argv[0] === 'tr')?.pid;
+  assert.ok(out.slice(0, 3).every((l) => l.pid === trPid), 'the long line is tr\'s');
+});
+
+test('every line carries the pid of the process that wrote it, also with concurrent writers and >&2', async () => {
+  const run = await runProbed({
+    image: DEBIAN,
+    cmd: ['bash', '-c', 'echo first; for w in 1 2 3; do (for j in $(seq 40); do echo "w$w $j"; echo "e$w $j" >&2; done) & done; wait; '
+      + 'sh -c "echo child"; echo last >&2'],
+  });
+  assertComplete(run);
+  const logs = ofKind(run, 'log');
+  const bash = ofKind(run, 'exec')[0]!.pid;
+  const child = ofKind(run, 'exec').find((e) => e.argv[0] === 'sh')!.pid;
+  const pidOf = (line: string) => logs.find((l) => l.line === line)?.pid;
+  assert.equal(pidOf('first'), bash);
+  assert.equal(pidOf('last'), bash, 'echo >&2 writes fd 1, which is the stderr pipe');
+  assert.equal(pidOf('child'), child);
+  const writers = new Map<string, Set<number>>();
+  for (const l of logs) {
+    const m = /^([we][123]) \d+$/.exec(l.line);
+    if (!m) continue;
+    assert.equal(l.stream, m[1]!.startsWith('w') ? 'stdout' : 'stderr');
+    const set = writers.get(m[1]!.slice(1)) ?? new Set<number>();
+    set.add(l.pid);
+    writers.set(m[1]!.slice(1), set);
+  }
+  assert.equal(logs.filter((l) => /^[we][123] /.test(l.line)).length, 240);
+  const pids = [...writers.values()].map((set) => [...set]);
+  for (const p of pids) assert.equal(p.length, 1, `one writer per subshell: ${JSON.stringify(pids)}`);
+  assert.equal(new Set(pids.map((p) => p[0])).size, 3, 'three different subshells');
+  const forked = new Set(ofKind(run, 'fork').map((f) => f.child));
+  for (const p of pids) assert.ok(forked.has(p[0]!), 'a subshell the fork events name');
 });
