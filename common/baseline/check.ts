@@ -5,6 +5,7 @@
  * broke, sequence gaps, frames lost) cannot prove a clean run: the verdict is then `inconclusive`.
  */
 import type { ImprintEvent } from '../events.js';
+import { LIST_OF } from './bounds.js';
 import { itemKey } from './merge.js';
 import { globMatch } from './normalize.js';
 import { observe, type Fact } from './observe.js';
@@ -79,7 +80,9 @@ const RULE_OF: Record<Fact['category'], RuleId> = {
 class ServiceIndex {
   private exact = new Map<string, Set<string>>();
   private globs = new Map<string, string[]>();
+  private truncated: ReadonlySet<string>;
   constructor(readonly svc: ServiceBaseline, readonly alwaysAllowed: ReadonlySet<string>) {
+    this.truncated = new Set(svc.truncated);
     const add = (cat: string, key: string) => {
       let s = this.exact.get(cat);
       if (!s) this.exact.set(cat, (s = new Set()));
@@ -101,9 +104,23 @@ class ServiceIndex {
   }
   /**
    * The baseline item ("category key") that allows this fact, `always` for calls on the always-allowed list,
-   * or undefined: a deviation. Reads are always allowed: listed for review and policies, never drift.
+   * `truncated` when its list was cut, or undefined: a deviation. Reads are always allowed: listed for review
+   * and policies, never drift.
    */
   covering(f: Fact): string | undefined {
+    return this.listed(f) ?? this.cut(f);
+  }
+
+  /**
+   * A list cut at its bound when learned (bounds.ts) lost items the learning run did show: what it does not
+   * list is not drift. Writes and creates cover each other, so either list being cut covers both.
+   */
+  private cut(f: Fact): string | undefined {
+    const lists = f.category === 'write' || f.category === 'create' ? [LIST_OF.write, LIST_OF.create] : [LIST_OF[f.category]];
+    return lists.some((l) => this.truncated.has(l)) ? 'truncated' : undefined;
+  }
+
+  private listed(f: Fact): string | undefined {
     switch (f.category) {
       case 'executable': return this.find('executable', f.key, true);
       case 'read': return this.find('read', f.key, true) ?? 'always';

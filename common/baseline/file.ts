@@ -30,9 +30,10 @@ export function stringifyBaseline(baseline: Baseline, schemaRef: string, keepCom
       if (node.items.every((i) => isMap(i))) for (const i of node.items) if (isMap(i)) i.flow = true;
     },
   });
-  // Long lists of names on one line each: a re-learning changes one line, not a block.
-  for (const key of ['alwaysAllowed', 'runIds']) {
-    const list = doc.getIn(['learned', key], true);
+  // Lists of names on one line each: a re-learning changes one line, not a block.
+  const names = [['learned', 'alwaysAllowed'], ['learned', 'runIds'], ...Object.keys(baseline.services).map((s) => ['services', s, 'truncated'])];
+  for (const path of names) {
+    const list = doc.getIn(path, true);
     if (isSeq(list)) list.flow = true;
   }
   if (keepCommentsFrom !== undefined) applyComments(doc, collectComments(keepCommentsFrom));

@@ -5,9 +5,10 @@
  */
 import type { ImprintEvent } from '../events.js';
 import { ALWAYS_ALLOWED, isArch, type Arch } from './always-allowed.js';
+import { boundList, type BoundNote } from './bounds.js';
 import { itemKey, mergeBaselines, sortedUnion } from './merge.js';
-import { observe, type Fact } from './observe.js';
-import { MAX_ADDRESSES, MAX_ARGV_PATTERNS, type Baseline, type ServiceBaseline } from './schema.js';
+import { observe, type Fact, type FactCategory } from './observe.js';
+import { LIST_NAMES, MAX_ADDRESSES, MAX_ARGV_PATTERNS, type Baseline, type ListName, type ServiceBaseline } from './schema.js';
 
 export interface LearningRun {
   /** The run's events in capture order. */
@@ -25,10 +26,11 @@ export interface LearnOptions {
   seccomp: 'default' | 'unconfined';
   /** Used when a run does not say; x86_64 otherwise. */
   arch?: Arch;
+  /** Told when a list of `run` was over its bound and had to be folded or cut (bounds.ts): never silent. */
+  onBound?: (note: BoundNote, run: LearningRun) => void;
 }
 
-/** Distinct items per list and service: a hostile container cannot make a baseline nobody can review. */
-export const MAX_ITEMS_PER_LIST = 5000;
+export { MAX_ITEMS_PER_LIST } from './bounds.js';
 
 export class LearnError extends Error {}
 
@@ -55,10 +57,7 @@ export function learnRun(run: LearningRun, options: LearnOptions): Baseline {
     let list = lists.get(fact.category);
     if (!list) lists.set(fact.category, (list = new Map()));
     let acc = list.get(fact.key);
-    if (!acc) {
-      if (list.size >= MAX_ITEMS_PER_LIST) return;
-      list.set(fact.key, (acc = { fact, by: new Set(), parents: new Set(), argv: new Set(), addresses: new Set() }));
-    }
+    if (!acc) list.set(fact.key, (acc = { fact, by: new Set(), parents: new Set(), argv: new Set(), addresses: new Set() }));
     acc.by.add(fact.exe);
     if (fact.category === 'executable') { acc.parents.add(fact.parent); if (acc.argv.size < 64) acc.argv.add(fact.argv); }
     if ((fact.category === 'outbound' || fact.category === 'inbound') && fact.kind === 'dns' && fact.address && acc.addresses.size < 64) acc.addresses.add(fact.address);
@@ -67,6 +66,14 @@ export function learnRun(run: LearningRun, options: LearnOptions): Baseline {
   const services: Record<string, ServiceBaseline> = {};
   for (const name of [...perService.keys()].sort()) {
     const lists = perService.get(name)!;
+    const truncated: ListName[] = [];
+    for (const [category, list] of lists) {
+      const { into, note } = boundList(category as FactCategory, [...list.keys()]);
+      if (!note) continue;
+      lists.set(category, foldAccs(list, into));
+      options.onBound?.({ service: name, ...note }, run);
+      if (note.truncated) truncated.push(note.list);
+    }
     const svc = emptyService();
     const image = run.images?.[name];
     const items = (category: string) => [...(lists.get(category)?.values() ?? [])];
@@ -98,13 +105,34 @@ export function learnRun(run: LearningRun, options: LearnOptions): Baseline {
     }
     for (const a of items('syscall')) if (a.fact.category === 'syscall') svc.syscalls.push({ name: a.fact.name, runs: 1, by: by(a) });
     sortService(svc);
-    services[name] = image !== undefined ? { image: image.slice(0, 4096), ...svc } : svc;
+    const { runs, ...rest } = svc;
+    services[name] = {
+      ...(image !== undefined ? { image: image.slice(0, 4096) } : {}),
+      runs,
+      ...(truncated.length ? { truncated: LIST_NAMES.filter((l) => truncated.includes(l)) } : {}),
+      ...rest,
+    };
   }
   return {
     version: 1,
     learned: { runs: 1, ...(run.id ? { runIds: [run.id.slice(0, 4096)] } : {}), seccomp: options.seccomp, arch, alwaysAllowed: [...ALWAYS_ALLOWED[arch]] },
     services,
   };
+}
+
+/** The accumulators of a bounded list: folded paths merge into their glob's, cut items are gone. */
+function foldAccs(list: ReadonlyMap<string, Acc>, into: ReadonlyMap<string, string>): Map<string, Acc> {
+  const out = new Map<string, Acc>();
+  for (const [key, acc] of list) {
+    const item = into.get(key);
+    if (item === undefined) continue;
+    const prev = out.get(item);
+    if (!prev) { out.set(item, item === key ? acc : { ...acc, fact: { ...acc.fact, key: item, path: item } as Fact }); continue; }
+    for (const x of acc.by) prev.by.add(x);
+    for (const x of acc.parents) prev.parents.add(x);
+    for (const x of acc.argv) if (prev.argv.size < 64) prev.argv.add(x);
+  }
+  return out;
 }
 
 const byKey = <T>(key: (i: T) => string) => (a: T, b: T) => { const x = key(a), y = key(b); return x < y ? -1 : x > y ? 1 : 0; };

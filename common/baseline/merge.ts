@@ -4,7 +4,7 @@
  * not depend on merge order). Learning from N runs is merging N one-run baselines. `learned.runIds` is the
  * sorted union of the runs' ids; a run in both would be counted twice, so that merge is refused.
  */
-import { MAX_ADDRESSES, MAX_ARGV_PATTERNS, MAX_BY, type Baseline, type ServiceBaseline } from './schema.js';
+import { LIST_NAMES, MAX_ADDRESSES, MAX_ARGV_PATTERNS, MAX_BY, type Baseline, type ServiceBaseline } from './schema.js';
 
 export class BaselineMergeError extends Error {}
 
@@ -43,8 +43,10 @@ function mergeItems<T extends Item>(a: readonly T[], b: readonly T[], key: (i: T
 const seen = <T extends { runs: number; by: string[] }>(x: T, y: T): T => ({ ...x, runs: x.runs + y.runs, by: sortedUnion(x.by, y.by) });
 
 export function mergeServices(a: ServiceBaseline, b: ServiceBaseline): ServiceBaseline {
+  const truncated = LIST_NAMES.filter((l) => a.truncated?.includes(l) || b.truncated?.includes(l));
   const out: ServiceBaseline = {
     runs: a.runs + b.runs,
+    ...(truncated.length ? { truncated } : {}),
     executables: mergeItems(a.executables, b.executables, itemKey.executable, (x, y) => ({
       path: x.path, parents: sortedUnion(x.parents, y.parents), argv: sortedUnion(x.argv, y.argv, MAX_ARGV_PATTERNS), runs: x.runs + y.runs,
     })),

@@ -69,9 +69,16 @@ export const uidItem = z.object({
 
 export const syscallItem = z.object({ name: text, ...seen }).strict();
 
+/** The lists of a service, as files, messages and `truncated` name them. */
+export const LIST_NAMES = ['executables', 'files.read', 'files.write', 'files.create', 'files.delete', 'listen', 'outbound', 'inbound', 'dns', 'uids', 'syscalls'] as const;
+export const listName = z.enum(LIST_NAMES);
+
 export const serviceBaseline = z.object({
   image: text.optional(),
   runs: count.describe('Learning runs this service took part in'),
+  /** Learning from a run must never make that run drift: a list cut at its bound says so. */
+  truncated: z.array(listName).max(LIST_NAMES.length).optional()
+    .describe('Lists cut at 5,000 items when learned (beyond what folding paths into globs could hold): imprint check does not report items missing from them as drift'),
   executables: z.array(executableItem),
   files: z.object({
     read: z.array(fileItem),
@@ -114,4 +121,5 @@ export type DnsItem = z.infer<typeof dnsItem>;
 export type UidItem = z.infer<typeof uidItem>;
 export type SyscallItem = z.infer<typeof syscallItem>;
 export type PeerKind = z.infer<typeof peerKind>;
+export type ListName = z.infer<typeof listName>;
 export type FileAccess = keyof ServiceBaseline['files'];

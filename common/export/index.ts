@@ -25,6 +25,10 @@ export function exportWarnings(baseline: Baseline, to: ExportTarget): string[] {
   }
   const flaky = Object.entries(baseline.services).filter(([, s]) => s.runs < baseline.learned.runs);
   if (flaky.length) out.push(`service(s) ${flaky.map(([n]) => n).join(', ')} took part in fewer runs than the baseline has`);
+  // A cut list lost items its learning run showed: a policy built from it would refuse them.
+  for (const [name, s] of Object.entries(baseline.services)) {
+    if (s.truncated?.length) out.push(`service ${name}: ${s.truncated.join(', ')} were cut at their bound when learned: the policy lacks what was cut`);
+  }
   return out;
 }
 

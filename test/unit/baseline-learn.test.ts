@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { checkDrift } from '../../common/baseline/check.js';
 import { learnBaseline } from '../../common/baseline/learn.js';
 import { mergeBaselines } from '../../common/baseline/merge.js';
 import { parseBaseline, serviceLines, stringifyBaseline } from '../../common/baseline/file.js';
@@ -104,15 +105,40 @@ test('the file parses back to the same baseline, and a bad one is refused with i
   assert.equal(text.split('\n')[lines.get('worker')! - 1], '  worker:');
 });
 
-test('hostile input is bounded: huge numbers of distinct files do not grow the baseline without limit', () => {
+const letters = (n: number) => n.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)));
+
+test('hostile input is bounded: huge numbers of distinct files fold into directory globs, never silently (F25)', () => {
   const r = new RunBuilder();
   r.exec('x', 1, '/bin/sh', ['sh']);
-  const letters = (n: number) => n.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)));
   for (let i = 0; i < 6000; i++) r.open('x', 1, `/data/file-${letters(i)}`, ['write']);
+  for (let i = 0; i < 3000; i++) r.open('x', 1, `/var/cache/app/${letters(i)}/entry`, ['write']);
+  r.open('x', 1, '/etc/app.conf', ['write']);
   r.open('x', 1, '/etc/' + 'A'.repeat(5000), ['read']);
-  const b = learnBaseline([{ events: r.events }], { seccomp: 'unconfined' });
-  assert.equal(b.services.x!.files.write.length, 5000);
+  const notes: string[] = [];
+  const b = learnBaseline([{ events: r.events }], { seccomp: 'unconfined', onBound: (n) => notes.push(`${n.service} ${n.list} ${n.items} ${n.folded.join(',')} ${n.truncated}`) });
+  // The deepest directories fold first (the most specific globs), then shallower ones until the list fits.
+  assert.deepEqual(b.services.x!.files.write.map((f) => f.path), ['/data/*', '/etc/app.conf', '/var/cache/app/**']);
+  assert.deepEqual(notes, ['x files.write 9001 /data/*,/var/cache/app/** false']);
+  assert.equal(b.services.x!.truncated, undefined);
   assert.ok(b.services.x!.files.read[0]!.path.length <= 4096);
+});
+
+test('paths fold deepest first, up to top-level directories; other lists over the bound are cut and marked (F25)', async () => {
+  const { boundList } = await import('../../common/baseline/bounds.js');
+  const paths = ['/a/b/c/1', '/a/b/c/2', '/a/b/d/1', '/a/b/d/2', '/a/b/d/3', '/a/x', '/b/y/'];
+  assert.deepEqual([...new Set(boundList('write', paths, 5).into.values())], ['/a/b/c/1', '/a/b/c/2', '/a/b/d/*', '/a/x', '/b/y/']);
+  assert.deepEqual([...new Set(boundList('write', paths, 3).into.values())], ['/a/b/**', '/a/x', '/b/y/']);
+  assert.deepEqual([...new Set(boundList('write', paths, 2).into.values())], ['/a/**', '/b/y/']);
+  const cut = boundList('write', paths, 1);
+  assert.deepEqual([...new Set(cut.into.values())], ['/a/**'], 'top-level directories never fold into /**: the rest is cut');
+  assert.equal(cut.note?.truncated, true);
+  const r = new RunBuilder();
+  for (let i = 0; i < 5003; i++) r.dns('x', 1, `${letters(i)}.example.test`);
+  const b = learnBaseline([{ events: r.events }], { seccomp: 'unconfined' });
+  assert.equal(b.services.x!.dns.length, 5000);
+  assert.deepEqual(b.services.x!.truncated, ['dns']);
+  assert.deepEqual(checkDrift(b, { events: r.events }).deviations, [], 'the run it was learned from does not drift');
+  assert.match(stringifyBaseline(b, SCHEMA), /^ {4}truncated: \[ dns \]$/m);
 });
 
 test('people\'s comments on items and services survive re-learning, and go with their item', () => {

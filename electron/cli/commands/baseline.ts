@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { describeBound, type BoundNote } from '../../../common/baseline/bounds.js';
 import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
 import { stringifyBaseline } from '../../../common/baseline/file.js';
 import { learningRun } from '../../../common/baseline/capture-input.js';
@@ -46,6 +47,7 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
     console.error(`imprint baseline: note: ${flags.merge} does not name every run it was learned from (it predates learned.runIds): a capture it already holds would be counted again`);
   }
   const runs: LearningRun[] = [];
+  const pathOf = new Map<LearningRun, string>();
   const profiles = new Set<string>();
   for (const path of captures) {
     const input = await readCaptureFile(path);
@@ -63,13 +65,15 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
     for (const why of input.incomplete) console.error(`imprint baseline: warning: ${path}: ${why}`);
     profiles.add(input.seccomp ?? 'default');
     runs.push(run);
+    pathOf.set(run, path);
   }
   // Calls the default profile denies are invisible under it: one such run makes the learned set partial.
   const seccomp = (flags.seccompProfile ?? (profiles.has('default') ? 'default' : 'unconfined')) as 'default' | 'unconfined';
   if (seccomp === 'default') {
     console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record learning runs with seccomp unconfined');
   }
-  const learned = runs.length ? learnBaseline(runs, { seccomp }) : undefined;
+  const onBound = (note: BoundNote, run: LearningRun) => console.error(`imprint baseline: warning: ${pathOf.get(run)}: ${describeBound(note)}`);
+  const learned = runs.length ? learnBaseline(runs, { seccomp, onBound }) : undefined;
   // Only a --merge can leave nothing new to learn (every capture was already in it).
   const baseline = merged && learned ? mergeBaselines(merged.baseline, learned) : (learned ?? merged!.baseline);
   const out = resolve(flags.output);
