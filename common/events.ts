@@ -65,8 +65,11 @@ export const execEvent = z.object({
   cwd: text,
   uid: int,
   gid: int,
-  /** 0 on success, otherwise -errno. */
-  result: int,
+  /**
+   * 0 on success, otherwise -errno; absent for a failed exec whose error number the probe did not see
+   * (native/PROTOCOL.md, EXEC). Anything but 0 is a failure.
+   */
+  result: int.optional(),
   /** Thread id that called exec when it was not the thread-group leader. */
   former: int.optional(),
 });

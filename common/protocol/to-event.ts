@@ -156,7 +156,8 @@ function build(frame: Frame, g: Gathered, type: number, seq: number, time: numbe
     case FrameType.EXEC: {
       const argc = i[Attr.ARGC] ?? g.argv.length;
       const ev: EventOf<'exec'> = { seq, time, service, container, pid, tid, kind: 'exec', path: t[Attr.PATH] ?? '', argv: g.argv, argc: argc >= 0 ? argc : 0,
-        cwd: t[Attr.CWD] ?? '', uid: i[Attr.UID] ?? -1, gid: i[Attr.GID] ?? -1, result };
+        cwd: t[Attr.CWD] ?? '', uid: i[Attr.UID] ?? -1, gid: i[Attr.GID] ?? -1 };
+      if (i[Attr.RESULT] !== undefined) ev.result = i[Attr.RESULT];
       if (i[Attr.FORMER] !== undefined) ev.former = i[Attr.FORMER];
       return ev;
     }

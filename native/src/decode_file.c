@@ -76,11 +76,11 @@ void open_describe(struct thread *t, long nr, const uint64_t *a, struct frame *f
 }
 
 /* A read-only open reports the attempt and skips its exit stop: the same calls the filter sends to
- * the notification fast path (filter_notifies), so what is reported does not depend on the path. */
+ * the notification fast path (filter_entry_only), so what is reported does not depend on the path. */
 bool open_entry(struct thread *t)
 {
 	open_describe(t, t->call.nr, t->call.args, call_frame(t, F_OPEN));
-	return !filter_notifies(t->call.nr, t->call.args);
+	return !filter_entry_only(t->call.nr, t->call.args);
 }
 
 void open_exit(struct thread *t, int64_t rval)

@@ -158,11 +158,34 @@ void exec_event(struct thread *t, pid_t former)
 	if (t->call.has_frame && t->call.decoder == D_EXEC)
 		call_commit(t, 0);
 	t->call.want_exit = false;
+	t->call.exec_notified = false;
 }
 
 void exec_exit(struct thread *t, int64_t rval)
 {
 	call_commit(t, rval); /* only failed execs get here */
+}
+
+void exec_notified(struct thread *t, long nr, const uint64_t *args)
+{
+	t->call.nr = (int)nr;
+	memcpy(t->call.args, args, sizeof(t->call.args));
+	t->call.decoder = D_EXEC;
+	t->call.want_exit = false;
+	t->call.await_seccomp = false;
+	t->call.has_frame = false;
+	exec_entry(t);
+	t->call.exec_notified = true;
+}
+
+/* Without its exit stop the error number is unknown: the frame has no RESULT (PROTOCOL.md, EXEC). */
+void exec_settle(struct thread *t)
+{
+	if (!t->call.exec_notified)
+		return;
+	t->call.exec_notified = false;
+	if (t->call.has_frame && t->call.decoder == D_EXEC)
+		call_commit_entry(t);
 }
 
 /* The clone flags of the call behind a fork event (fork and vfork have fixed ones). */

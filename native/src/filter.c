@@ -4,7 +4,8 @@
  *           filter for them entirely. sendto is allowed only when dest_addr is NULL (a connected
  *           socket), so a DNS query sent with an address (musl) still stops.
  *   NOTIFY  calls whose entry already says everything Imprint reports: read-only opens, calls
- *           reported only as SYSCALL_SEEN, and write/writev on descriptors 1 and 2 (who wrote a log line). They reach the probe as seccomp user notifications
+ *           reported only as SYSCALL_SEEN, and write/writev on descriptors 1 and 2 (who wrote a log
+ *           line); and execs, whose success the ptrace exec event reports. They reach the probe as seccomp user notifications
  *           (notify.c), a same-CPU hand-off instead of a ptrace stop (see native/README "Cost").
  *   TRACE   everything else: a ptrace seccomp stop, with an exit stop where the result matters.
  * Without a listener (old kernel, or --no-notify) NOTIFY calls are TRACE calls whose exit is skipped,
@@ -105,7 +106,7 @@ static void nr_std_fd_returns(struct prog *p, int number, uint32_t when_std, uin
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, when_std));
 }
 
-bool filter_notifies(long nr, const uint64_t *args)
+bool filter_entry_only(long nr, const uint64_t *args)
 {
 	const struct sysent *e = sysent_of(nr);
 
@@ -118,7 +119,8 @@ bool filter_notifies(long nr, const uint64_t *args)
 	return e->decoder == D_SEEN;
 }
 
-/* `notify` is the action of calls filter_notifies() accepts: USER_NOTIF, or TRACE without a listener. */
+/* `notify` is the action of calls filter_entry_only() accepts, and of execs: USER_NOTIF, or TRACE
+ * without a listener. An exec is notified at entry and reported at its ptrace exec event (notify.c). */
 static void build(struct prog *p, uint32_t notify)
 {
 	const uint32_t allow = SECCOMP_RET_ALLOW, trace = SECCOMP_RET_TRACE;
@@ -159,7 +161,7 @@ static void build(struct prog *p, uint32_t notify)
 		if (i == __NR_open)
 			continue;
 #endif
-		nr_returns(p, i, trace);
+		nr_returns(p, i, e->decoder == D_EXEC ? notify : trace);
 	}
 	/* what is left is reported only as SYSCALL_SEEN */
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, notify));

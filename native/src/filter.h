@@ -12,7 +12,8 @@
  */
 int filter_install(bool want_listener, int *listener);
 
-/* Whether the filter sends this call to the listener (read-only opens, SYSCALL_SEEN-only calls). */
-bool filter_notifies(long nr, const uint64_t *args);
+/* Calls reported from their entry alone (read-only opens, SYSCALL_SEEN-only calls): the filter sends
+ * them to the listener, or traces them without an exit stop when there is none. */
+bool filter_entry_only(long nr, const uint64_t *args);
 
 #endif

@@ -238,18 +238,34 @@ static void *serve(void *arg)
 		bool known = t != NULL;
 		struct frame *f = NULL;
 
+		long nr = req->data.nr;
+		const uint64_t *args = (const uint64_t *)req->data.args;
+
 		if (!known)
 			t = stranger_get(&s, (pid_t)req->pid);
+		else
+			exec_settle(t);
 		if (known && t->expect_sigstop) {
 			/* the probe's own calls in the app's process before exec */
 		} else if (known && t->call.await_seccomp) {
 			/* decoded at its syscall-entry stop already (the process steps every call) */
 			t->call.await_seccomp = false;
+		} else if (sysent_of(nr)->decoder == D_EXEC) {
+			seen_report_nr(t, nr);
+			if (known)
+				exec_notified(t, nr, args);
 		} else {
-			f = describe(t, req->data.nr, (const uint64_t *)req->data.args);
+			f = describe(t, nr, args);
 		}
-		if (answer(fd, req->id) && f)
+		bool continued = answer(fd, req->id);
+
+		if (continued && f)
 			frame_commit(f);
+		if (!continued && known && t->call.exec_notified) {
+			/* cancelled: the call restarts and is notified again */
+			t->call.exec_notified = false;
+			t->call.has_frame = false;
+		}
 		if (!known)
 			stranger_put(&s);
 		state_unlock();

@@ -40,6 +40,8 @@ struct call {
 	bool want_exit;         /* the exit stop decodes the result */
 	bool await_seccomp;     /* entry seen on a syscall stop; the seccomp stop that follows is the same call */
 	bool has_frame;         /* `frame` was begun at entry and is committed at exit */
+	bool exec_notified;     /* an exec continued from a notification: its exec event reports success;
+	                         * seeing the thread again without one means it failed (exec_settle) */
 	uint8_t decoder;        /* which decoder took the entry (D_SEEN for hot calls) */
 	int kind;               /* decoder-private */
 	int64_t aux;            /* decoder-private */

@@ -316,6 +316,7 @@ static void held_sweep(pid_t dead)
 static void on_death(pid_t tid, struct thread *t, int status)
 {
 	if (t) {
+		exec_settle(t);
 		/* a call the thread died in (blocked in accept or connect, say) is still reported */
 		if (t->call.has_frame)
 			call_commit(t, -EINTR);
@@ -347,6 +348,8 @@ static void on_stop(pid_t tid, int status)
 
 	if (fresh)
 		t = thread_get(tid, tid); /* stopped before its creator's fork event: filed there later */
+	if (event != PTRACE_EVENT_EXEC)
+		exec_settle(t);
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_stop(t, false);
 		return;

@@ -34,6 +34,10 @@ struct frame *event_frame(enum frame_type type, pid_t pid, pid_t tid);
 bool exec_entry(struct thread *t);
 void exec_event(struct thread *t, pid_t former);
 void exec_exit(struct thread *t, int64_t rval);
+/* An exec decoded from its notification (entry); the exec event or exec_settle reports it. */
+void exec_notified(struct thread *t, long nr, const uint64_t *args);
+/* The thread shows up again after an exec notification without an exec event: the exec failed. */
+void exec_settle(struct thread *t);
 void fork_event(struct thread *t, int event);
 bool setid_entry(struct thread *t);
 bool risky_entry(struct thread *t);

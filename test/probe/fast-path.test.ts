@@ -35,6 +35,21 @@ test('read-only opens are reported when attempted, without a result; other opens
   assert.ok(opens.some((o) => o.path === '/etc/' && o.access.includes('directory')) || opens.some((o) => o.path === '/etc'), 'tar opened /etc');
 });
 
+test('a failed exec is reported as failed once its thread shows up again; a successful one at its exec event', async () => {
+  const script = 'if /nonexistent/prog 2>/dev/null; then :; fi; /bin/true; echo after';
+  const fast = await runProbed({ cmd: ['/bin/sh', '-c', script] });
+  const slow = await runProbed({ cmd: ['/bin/sh', '-c', script], probeArgs: ['--no-notify'] });
+  for (const run of [fast, slow]) {
+    assertComplete(run);
+    assert.deepEqual(logLines(run), ['after']);
+    const failed = ofKind(run, 'exec').find((e) => e.path === '/nonexistent/prog');
+    assert.ok(failed && failed.result !== 0, 'the failed exec is reported, as failed');
+    assert.equal(ofKind(run, 'exec').find((e) => e.argv[0] === '/bin/true')?.result, 0);
+  }
+  assert.equal(ofKind(fast, 'exec').find((e) => e.path === '/nonexistent/prog')?.result, undefined, 'no error number on the fast path');
+  assert.equal(ofKind(slow, 'exec').find((e) => e.path === '/nonexistent/prog')?.result, -2, 'ENOENT through ptrace');
+});
+
 test('the same program gives the same events with the fast path, through ptrace only, and in ptrace mode', async () => {
   const notify = await runProbed({ image: DEBIAN, cmd: ['bash', '-c', SCRIPT] });
   const traced = await runProbed({ image: DEBIAN, cmd: ['bash', '-c', SCRIPT], probeArgs: ['--no-notify'] });

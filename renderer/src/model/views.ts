@@ -216,7 +216,7 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
 /** A one-line description of an event for the table and search. */
 export function describeEvent(e: ImprintEvent): string {
   switch (e.kind) {
-    case 'exec': return `${e.path} ${e.argv.slice(1).join(' ')}`.trim() + (e.result < 0 ? `  (${e.result})` : '');
+    case 'exec': return `${e.path} ${e.argv.slice(1).join(' ')}`.trim() + (e.result === undefined ? '  (failed)' : e.result < 0 ? `  (${e.result})` : '');
     case 'fork': return `${e.clone} → ${e.child}`;
     case 'exit': return e.signal !== undefined ? `signal ${e.signal}` : `code ${e.code ?? '?'}`;
     case 'open': return `${e.path} [${e.access.join(',')}]` + (e.result !== undefined && e.result < 0 ? `  (${e.result})` : '');
