@@ -25,7 +25,7 @@ export class CaptureCollector {
   private gateways = new Set<string>();
   private probeArch: string | undefined;
   private parser = new CaptureParser({
-    onEvent: (e) => this.events.push(e),
+    onEvent: (e) => { if (this.keep(e)) this.events.push(e); },
     onRecord: (r: RunRecord) => {
       if (r.record === 'container') {
         for (const a of r.addresses) this.serviceByAddress.set(a, r.service);
@@ -37,6 +37,9 @@ export class CaptureCollector {
       if (r.record === 'probe' && !this.probeArch) this.probeArch = r.arch;
     },
   });
+
+  /** `keep`: which events to hold (all by default); a reader that needs only some saves their memory. */
+  constructor(private readonly keep: (e: ImprintEvent) => boolean = () => true) {}
 
   push(chunk: string): void { this.parser.push(chunk); }
 

@@ -12,17 +12,30 @@ export interface ReadSinks {
   onHeader?: (h: CaptureHeader) => void;
   onEvent?: (e: ImprintEvent) => void;
   onRecord?: (r: RunRecord) => void;
+  /** The raw text as read, for a second parser (the baseline's reader) in the same pass over the file. */
+  onText?: (chunk: string) => void;
 }
 
 export async function readCapture(path: string, sinks: ReadSinks = {}): Promise<CaptureSummary> {
   const parser = new CaptureParser(sinks);
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 });
-  for await (const chunk of stream) parser.push(chunk as string);
+  for await (const chunk of stream) {
+    parser.push(chunk as string);
+    sinks.onText?.(chunk as string);
+  }
   return parser.finish();
 }
 
+export interface ReplayOptions {
+  keepEvents?: boolean;
+  onEvent?: (e: ImprintEvent) => void;
+  onText?: (chunk: string) => void;
+  /** Fold only this service's events (`imprint show --name`); every service's addresses still name peers. */
+  service?: string;
+}
+
 /** Replays a capture into fresh models (services and their addresses from the container records). */
-export async function replayCapture(path: string, opts: { keepEvents?: boolean; onEvent?: (e: ImprintEvent) => void } = {}): Promise<{ summary: CaptureSummary; models: RunModels; events: ImprintEvent[]; records: RunRecord[] }> {
+export async function replayCapture(path: string, opts: ReplayOptions = {}): Promise<{ summary: CaptureSummary; models: RunModels; events: ImprintEvent[]; records: RunRecord[] }> {
   const models = new RunModels();
   const events: ImprintEvent[] = [];
   const records: RunRecord[] = [];
@@ -34,7 +47,9 @@ export async function replayCapture(path: string, opts: { keepEvents?: boolean; 
       if (r.record === 'problem' && r.code === 'seq-gap') models.counters.noteGap(0);
       if (r.record === 'exit') models.counters.dropped += r.missing;
     },
+    ...(opts.onText ? { onText: opts.onText } : {}),
     onEvent: (e) => {
+      if (opts.service !== undefined && e.service !== opts.service) return;
       models.fold(e);
       if (opts.keepEvents) events.push(e);
       opts.onEvent?.(e);

@@ -1,47 +1,67 @@
 /**
- * `imprint show CAPTURE [--json]`: what a capture recorded (processes, files, connections) and whether it
- * is complete; no Docker needed. `--json` prints the models (common/models) and the capture's summary.
+ * `imprint show CAPTURE [--name SERVICE] [--json] [--all]`: what a capture recorded (processes, files,
+ * connections) and whether it is complete; no Docker needed. Connections name their peers exactly as a
+ * baseline learned from the capture does (common/baseline/connections.ts, the same facts learning uses), so
+ * `show` and the baseline can be read side by side. `--name` shows one service (a compose service, or the
+ * name of an image run's container, as `run --name` sets it). `--json` prints the models, the connections
+ * and the capture's summary.
  */
 import type { Command } from 'commander';
+import { CaptureCollector } from '../../../common/baseline/capture-input.js';
+import { connectionsOf, NETWORK_EVENT_KINDS, type ListenPort, type PeerFlow } from '../../../common/baseline/connections.js';
 import type { ModelsSnapshot, ProcessNode } from '../../../common/models/index.js';
 import { replayCapture } from '../../capture/reader.js';
 
 const MAX_ROWS = 60;
+
+interface ShowFlags { json?: boolean; all?: boolean; name?: string }
 
 export function registerShow(program: Command): void {
   program
     .command('show')
     .description('show what a capture recorded: processes, files and connections')
     .argument('<capture>', 'capture file (.partial files of an interrupted run work too)')
-    .option('--json', 'print the models as JSON')
+    .option('--name <service>', 'only this service (a compose service, or the container name of an image run)')
+    .option('--json', 'print the models and connections as JSON')
     .option('--all', 'list every row instead of the first ' + MAX_ROWS)
-    .action(async (file: string, flags: { json?: boolean; all?: boolean }) => {
+    .action(async (file: string, flags: ShowFlags) => {
+      // The baseline's own reader, in the same pass: it names peers from the run's records as learning does.
+      const network = new CaptureCollector((e) => NETWORK_EVENT_KINDS.has(e.kind));
       let replay;
       try {
-        replay = await replayCapture(file);
+        replay = await replayCapture(file, { onText: (chunk) => network.push(chunk), ...(flags.name !== undefined ? { service: flags.name } : {}) });
       } catch (err) {
         process.stderr.write(`imprint show: cannot read ${file}: ${(err as Error).message}\n`);
         process.exitCode = 2;
         return;
       }
-      const { summary, models } = replay;
+      const { summary, models, records } = replay;
       if (!summary.header) {
         process.stderr.write(`imprint show: ${file} is not an Imprint capture (${summary.invalidReasons[0] ?? 'empty'})\n`);
         process.exitCode = 2;
         return;
       }
+      const services = [...new Set([...summary.header.services.map((s) => s.service), ...records.flatMap((r) => (r.record === 'container' ? [r.service] : []))])];
+      if (flags.name !== undefined && !services.includes(flags.name)) {
+        process.stderr.write(`imprint show: ${file} has no service ${flags.name} (its services: ${services.join(', ') || 'none'})\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const mine = <T extends { service: string }>(rows: T[]) => (flags.name === undefined ? rows : rows.filter((r) => r.service === flags.name));
+      const all = connectionsOf(network.finish().events);
+      const connections = { flows: mine(all.flows), listen: mine(all.listen) };
       const snapshot = models.snapshot();
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ header: summary.header, end: summary.end ?? null, complete: summary.complete, incompleteBecause: summary.incompleteBecause, invalidLines: summary.invalid, models: snapshot }) + '\n');
+        process.stdout.write(JSON.stringify({ header: summary.header, end: summary.end ?? null, complete: summary.complete, incompleteBecause: summary.incompleteBecause, invalidLines: summary.invalid, models: snapshot, connections }) + '\n');
         return;
       }
       const h = summary.header;
       const out: string[] = [];
-      out.push(`${file}: ${h.mode === 'compose' ? `compose ${h.source ?? ''}` : h.services[0]?.image ?? ''} (run ${h.runId}, ${new Date(h.startedAt).toISOString()}, Imprint ${h.imprint})`);
+      out.push(`${file}: ${h.mode === 'compose' ? `compose ${h.source ?? ''}` : h.services[0]?.image ?? ''} (run ${h.runId}, ${new Date(h.startedAt).toISOString()}, Imprint ${h.imprint})${flags.name !== undefined ? `; service ${flags.name} only` : ''}`);
       out.push(summary.complete ? 'complete: every probe stream went from HELLO to END without a gap' : `INCOMPLETE: ${summary.incompleteBecause.join('; ')}`);
       out.push(`${summary.events.toLocaleString('en')} events; dropped ${snapshot.counters.dropped}${summary.end?.exitCode !== undefined ? `; exit code ${summary.end.exitCode}` : ''}`);
       const limit = flags.all ? Infinity : MAX_ROWS;
-      out.push('', ...processes(snapshot, limit), '', ...files(snapshot, limit), '', ...connections(snapshot, limit));
+      out.push('', ...processes(snapshot, limit), '', ...files(snapshot, limit), '', ...connectionRows(connections.flows, connections.listen, limit));
       process.stdout.write(out.join('\n') + '\n');
     });
 }
@@ -72,13 +92,17 @@ function files(s: ModelsSnapshot, limit: number): string[] {
   return out;
 }
 
-function connections(s: ModelsSnapshot, limit: number): string[] {
-  const label = new Map(s.graph.nodes.map((n) => [n.id, n.label]));
-  const out = [`CONNECTIONS (${s.graph.edges.length})`];
-  for (const e of s.graph.edges.slice(0, limit)) {
-    out.push(`  ${label.get(e.from)} → ${label.get(e.to)} ${e.protocol}/${e.port}  ×${e.count}${e.failures ? ` (${e.failures} failed)` : ''}`);
+/** Peers as the baseline names them: `→` a connection made (remote port), `←` one accepted (local port). */
+function connectionRows(flows: PeerFlow[], listen: ListenPort[], limit: number): string[] {
+  const out = [`CONNECTIONS (${flows.length})`];
+  for (const f of flows.slice(0, limit)) {
+    const where = f.protocol === 'unix' ? 'unix' : `${f.protocol}/${f.port}`;
+    const addresses = f.addresses.length ? ` ${f.addresses.join(', ')}` : '';
+    out.push(`  ${f.service} ${f.direction === 'outbound' ? '→' : '←'} ${f.peer} ${where}  ×${f.count}${f.failures ? ` (${f.failures} failed)` : ''}  [${f.kind}${addresses}]`);
   }
-  const listening = s.graph.nodes.filter((n) => n.listen.length);
-  if (listening.length) out.push('LISTENING', ...listening.map((n) => `  ${n.label}: ${n.listen.map((l) => `${l.protocol}/${l.port}`).join(', ')}`));
+  if (flows.length > limit) out.push(`  ... ${flows.length - limit} more (--all)`);
+  const byService = new Map<string, string[]>();
+  for (const l of listen) byService.set(l.service, [...(byService.get(l.service) ?? []), `${l.protocol}/${l.port}`]);
+  if (byService.size) out.push('LISTENING', ...[...byService].map(([service, ports]) => `  ${service}: ${ports.join(', ')}`));
   return out;
 }
