@@ -4,13 +4,10 @@
  * line is sent in PARTIAL pieces), and a partial line waiting ~100 ms is flushed as PARTIAL.
  *
  * Pipes do not say who wrote. The filter sends write/writev on descriptors 1 and 2 to the notification
- * thread, which queues (pid, byte count) here before the write happens (log_expect); bytes read from
- * the pipe are matched to that queue in order, and a line carries the pid of whoever wrote its first
- * byte. The order of the queue is the order of the pipe because a write from another process waits
- * (at most WAIT_MS) until the bytes announced before it have been read: two processes' writes are
- * never in flight at once, while one process's writes are never held up. A write that never reached
- * the pipe (failed, or partial) would shift the matching, so what waited WAIT_MS in vain is dropped.
- * Bytes nobody announced (a dup'd descriptor, splice, a kernel without notifications) get pid 0.
+ * thread, which announces each one here before it happens (pid, size, first bytes: log_expect), and
+ * writers.c matches what is read to those announcements; a line carries the pid of whoever wrote its
+ * first byte. Bytes nobody announced (a dup'd descriptor, splice, a kernel without notifications) get
+ * pid 0.
  * The same thread keeps the output flush timer (frame.c): it wakes when the buffer stops being empty
  * and writes it out FLUSH_DELAY_MS later.
  */
@@ -21,21 +18,13 @@
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "frame.h"
+#include "writers.h"
 
 #define LINE_MAX_BYTES 16384
 #define PARTIAL_WAIT_MS 100
-#define WAIT_MS 20
-#define WRITES_MAX 1024
-
-/* Announced writes of one stream, oldest first (a ring). */
-struct writes {
-	struct { pid_t pid; size_t left; } w[WRITES_MAX];
-	unsigned head, count;
-};
 
 struct stream {
 	int fd;
@@ -44,83 +33,22 @@ struct stream {
 	size_t len;
 	uint64_t since; /* when the pending partial line started waiting */
 	pid_t line_pid; /* writer of the pending line's first byte */
-	struct writes writes;
+	struct writers writers;
 };
 
 static struct stream streams[2];
 static int stop_pipe[2] = { -1, -1 };
 static pthread_t thread;
 static struct frame frame;
-static pthread_mutex_t writes_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t writes_read = PTHREAD_COND_INITIALIZER;
+static pthread_mutex_t writers_mutex = PTHREAD_MUTEX_INITIALIZER;
 
-/* Whether announced bytes of a process other than `pid` are still to be read. */
-static bool others_pending(const struct writes *q, pid_t pid)
+void log_expect(int stream, pid_t pid, size_t bytes, const void *prefix, size_t prefix_len)
 {
-	for (unsigned i = 0; i < q->count; i++)
-		if (q->w[(q->head + i) % WRITES_MAX].pid != pid)
-			return true;
-	return false;
-}
-
-void log_expect(int stream, pid_t pid, size_t bytes)
-{
-	struct writes *q;
-	struct timespec until;
-
-	if ((stream != 1 && stream != 2) || bytes == 0)
+	if (stream != 1 && stream != 2)
 		return;
-	q = &streams[stream - 1].writes;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += WAIT_MS * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&writes_mutex);
-	while (others_pending(q, pid) && streams[stream - 1].fd >= 0) {
-		if (pthread_cond_timedwait(&writes_read, &writes_mutex, &until) != 0) {
-			/* announced but never written (a failed or partial write): forget it */
-			q->head = 0;
-			q->count = 0;
-			break;
-		}
-	}
-	if (q->count == WRITES_MAX) { /* a reader this far behind has lost the thread: start again */
-		q->head = 0;
-		q->count = 0;
-	}
-	unsigned at = (q->head + q->count++) % WRITES_MAX;
-	q->w[at].pid = pid;
-	q->w[at].left = bytes;
-	pthread_mutex_unlock(&writes_mutex);
-}
-
-/* Who wrote the next byte of `s` (0: nobody announced it); consumes n bytes of announcements. */
-static pid_t writer_of(struct stream *s, size_t n)
-{
-	struct writes *q = &s->writes;
-	pid_t first = 0;
-	bool found = false;
-
-	pthread_mutex_lock(&writes_mutex);
-	while (n > 0 && q->count) {
-		size_t take = n < q->w[q->head].left ? n : q->w[q->head].left;
-
-		if (!found) {
-			first = q->w[q->head].pid;
-			found = true;
-		}
-		q->w[q->head].left -= take;
-		n -= take;
-		if (q->w[q->head].left == 0) {
-			q->head = (q->head + 1) % WRITES_MAX;
-			q->count--;
-		}
-	}
-	pthread_cond_broadcast(&writes_read);
-	pthread_mutex_unlock(&writes_mutex);
-	return first;
+	pthread_mutex_lock(&writers_mutex);
+	writers_announce(&streams[stream - 1].writers, pid, bytes, prefix, prefix_len, monotonic_ns());
+	pthread_mutex_unlock(&writers_mutex);
 }
 
 static void emit(struct stream *s, const char *data, size_t len, bool partial)
@@ -133,16 +61,8 @@ static void emit(struct stream *s, const char *data, size_t len, bool partial)
 	frame_commit(&frame);
 }
 
-/* Matches the next n bytes to their writers; a new line takes its first byte's. */
-static void note_writer(struct stream *s, size_t n)
-{
-	pid_t pid = writer_of(s, n);
-
-	if (s->len == 0)
-		s->line_pid = pid;
-}
-
-static void take(struct stream *s, const char *buf, size_t n)
+/* Cuts bytes one writer wrote into lines. */
+static void split(struct stream *s, const char *buf, size_t n, pid_t pid)
 {
 	while (n > 0) {
 		const char *nl = memchr(buf, '\n', n);
@@ -152,7 +72,8 @@ static void take(struct stream *s, const char *buf, size_t n)
 			/* the line is longer than the bound: send what fits as a partial piece */
 			size_t fit = LINE_MAX_BYTES - s->len;
 
-			note_writer(s, fit);
+			if (s->len == 0)
+				s->line_pid = pid;
 			memcpy(s->line + s->len, buf, fit);
 			emit(s, s->line, LINE_MAX_BYTES, true);
 			s->len = 0;
@@ -160,7 +81,8 @@ static void take(struct stream *s, const char *buf, size_t n)
 			n -= fit;
 			continue;
 		}
-		note_writer(s, nl ? chunk + 1 : chunk); /* the newline is the writer's too */
+		if (s->len == 0)
+			s->line_pid = pid;
 		memcpy(s->line + s->len, buf, chunk);
 		s->len += chunk;
 		if (!nl) {
@@ -173,6 +95,23 @@ static void take(struct stream *s, const char *buf, size_t n)
 		s->since = 0;
 		buf += chunk + 1;
 		n -= chunk + 1;
+	}
+}
+
+static void take(struct stream *s, const char *buf, size_t n)
+{
+	uint64_t now = monotonic_ns();
+
+	while (n > 0) {
+		pid_t pid;
+		size_t k;
+
+		pthread_mutex_lock(&writers_mutex);
+		k = writers_match(&s->writers, (const uint8_t *)buf, n, &pid, now);
+		pthread_mutex_unlock(&writers_mutex);
+		split(s, buf, k, pid);
+		buf += k;
+		n -= k;
 	}
 }
 
@@ -263,10 +202,7 @@ static void *relay(void *arg)
 				if (!pump(&streams[i])) {
 					flush_partial(&streams[i]);
 					close(streams[i].fd);
-					pthread_mutex_lock(&writes_mutex);
-					streams[i].fd = -1; /* nobody waits for a stream that ended */
-					pthread_cond_broadcast(&writes_read);
-					pthread_mutex_unlock(&writes_mutex);
+					streams[i].fd = -1;
 				}
 			}
 		}

@@ -33,6 +33,7 @@
 
 #include "filter.h"
 #include "log.h"
+#include "writers.h"
 #include "mem.h"
 #include "syscalls.h"
 #include "tracer.h"
@@ -142,19 +143,33 @@ static bool is_std_write(long nr, const uint64_t *args)
 	return (nr == __NR_write || nr == __NR_writev) && (args[0] == 1 || args[0] == 2);
 }
 
-/* How many bytes a write or writev to stdout/stderr is about to write. */
-static size_t write_size(struct thread *t, long nr, const uint64_t *args)
+/* The size and first bytes of a write or writev to stdout/stderr; returns the prefix's length. */
+static size_t write_head(struct thread *t, long nr, const uint64_t *args, size_t *bytes, uint8_t *prefix)
 {
 	struct iovec iov[64];
-	size_t bytes = 0, n = args[2] < 64 ? (size_t)args[2] : 64;
+	size_t n = args[2] < 64 ? (size_t)args[2] : 64, want;
+	uint64_t first = 0;
 	ssize_t got;
 
-	if (nr == __NR_write)
-		return (size_t)args[2];
-	got = mem_read(t, args[1], iov, n * sizeof(iov[0]));
-	for (size_t i = 0; got > 0 && i < (size_t)got / sizeof(iov[0]); i++)
-		bytes += iov[i].iov_len;
-	return bytes;
+	if (nr == __NR_write) {
+		*bytes = (size_t)args[2];
+		first = args[1];
+	} else {
+		*bytes = 0;
+		got = mem_read(t, args[1], iov, n * sizeof(iov[0]));
+		for (size_t i = 0; got > 0 && i < (size_t)got / sizeof(iov[0]); i++) {
+			if (!first && iov[i].iov_len)
+				first = (uint64_t)(uintptr_t)iov[i].iov_base;
+			*bytes += iov[i].iov_len;
+		}
+	}
+	/* a writev's first iovec may be shorter than the prefix: its first bytes still identify it */
+	want = *bytes < WRITER_PREFIX ? *bytes : WRITER_PREFIX;
+	if (nr == __NR_writev && want > 0 && n > 0 && mem_read(t, args[1], iov, sizeof(iov[0])) == sizeof(iov[0]) &&
+	    iov[0].iov_len && iov[0].iov_len < want)
+		want = iov[0].iov_len;
+	got = first && want ? mem_read(t, first, prefix, want) : 0;
+	return got > 0 ? (size_t)got : 0;
 }
 
 /* Describes one call; returns the frame to commit once the call is continued, or NULL. */
@@ -210,11 +225,11 @@ static void *serve(void *arg)
 			break;
 		}
 		if (is_std_write(req->data.nr, (const uint64_t *)req->data.args)) {
-			/* tells the log relay who is about to write how many bytes (log.c); that may wait
-			 * for another process's line to be read, so without the state lock */
+			/* tells the log relay who is about to write what (log.c, writers.c) */
 			struct stranger s;
 			pid_t tid = (pid_t)req->pid, tgid;
-			size_t bytes;
+			size_t bytes, prefix_len;
+			uint8_t prefix[WRITER_PREFIX];
 
 			state_lock();
 			struct thread *t = thread_find(tid);
@@ -223,12 +238,12 @@ static void *serve(void *arg)
 			if (!t)
 				t = stranger_get(&s, tid);
 			tgid = t->proc->tgid;
-			bytes = write_size(t, req->data.nr, (const uint64_t *)req->data.args);
+			prefix_len = write_head(t, req->data.nr, (const uint64_t *)req->data.args, &bytes, prefix);
 			if (t == &s.thread)
 				stranger_put(&s);
 			state_unlock();
 			if (!mine)
-				log_expect(stream_of(tid, (int)req->data.args[0]), tgid, bytes);
+				log_expect(stream_of(tid, (int)req->data.args[0]), tgid, bytes, prefix, prefix_len);
 			answer(fd, req->id);
 			continue;
 		}

@@ -50,3 +50,20 @@ test('every line carries the pid of the process that wrote it, also with concurr
   const forked = new Set(ofKind(run, 'fork').map((f) => f.child));
   for (const p of pids) assert.ok(forked.has(p[0]!), 'a subshell the fork events name');
 });
+
+test('bytes written through another descriptor are nobody\'s (pid 0) and do not take other lines\' writers', async () => {
+  const run = await runProbed({
+    image: DEBIAN,
+    // tee writes its own descriptor for /dev/fd/5 (a shell's `>&5` would move it to fd 1 first)
+    cmd: ['bash', '-c', 'exec 5>&1; (for j in $(seq 30); do echo "via5 $j"; done | tee -a /dev/fd/5 >/dev/null) & for j in $(seq 30); do echo "via1 $j"; done; wait'],
+  });
+  assertComplete(run);
+  const logs = ofKind(run, 'log');
+  const bash = ofKind(run, 'exec')[0]!.pid;
+  assert.equal(logs.filter((l) => l.line.startsWith('via1 ')).length, 30);
+  assert.equal(logs.filter((l) => l.line.startsWith('via5 ')).length, 30);
+  for (const l of logs) {
+    if (l.line.startsWith('via1 ')) assert.equal(l.pid, bash, l.line);
+    if (l.line.startsWith('via5 ')) assert.equal(l.pid, 0, `${l.line}: written through fd 5, announced by nobody`);
+  }
+});
