@@ -10,5 +10,8 @@ int arch_clone_regs(pid_t tid, long *nr, uint64_t *arg0);
 /* At a syscall-entry or seccomp stop: skip the call (number -1); set the result at the exit stop. */
 int arch_skip_syscall(pid_t tid);
 int arch_set_return(pid_t tid, int64_t value);
+/* At a signal-delivery-stop: the call the thread was in (-1: none), its result so far, the address it
+ * was made from and its second argument (the first is the result register on aarch64). */
+int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t *arg1);
 
 #endif

@@ -34,6 +34,21 @@ int arch_skip_syscall(pid_t tid)
 	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_ARM_SYSTEM_CALL, &iov) < 0 ? -1 : 0;
 }
 
+int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t *arg1)
+{
+	struct user_regs_struct regs;
+	int syscallno = -1;
+	struct iovec iov = { &syscallno, sizeof(syscallno) };
+
+	if (get_regs(tid, &regs) < 0 || ptrace(PTRACE_GETREGSET, tid, (void *)NT_ARM_SYSTEM_CALL, &iov) < 0)
+		return -1;
+	*nr = syscallno;
+	*ret = (int64_t)regs.regs[0];
+	*ip = regs.pc;
+	*arg1 = regs.regs[1];
+	return 0;
+}
+
 int arch_set_return(pid_t tid, int64_t value)
 {
 	struct user_regs_struct regs;

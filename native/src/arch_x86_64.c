@@ -26,6 +26,19 @@ int arch_skip_syscall(pid_t tid)
 	return ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0 ? -1 : 0;
 }
 
+int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t *arg1)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0)
+		return -1;
+	*nr = (long)regs.orig_rax;
+	*ret = (int64_t)regs.rax;
+	*ip = regs.rip;
+	*arg1 = regs.rsi;
+	return 0;
+}
+
 int arch_set_return(pid_t tid, int64_t value)
 {
 	struct user_regs_struct regs;

@@ -34,6 +34,9 @@
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
 #endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
 #endif
@@ -185,7 +188,11 @@ int filter_install(bool want_listener, int *listener)
 		return -errno;
 	if (want_listener) {
 		build(&p, SECCOMP_RET_USER_NOTIF);
-		int fd = install(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+		/* once the probe has a notification, only a fatal signal may interrupt the wait (5.19) */
+		int fd = install(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+
+		if (fd < 0 && errno == EINVAL)
+			fd = install(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER);
 
 		if (fd >= 0) {
 			*listener = fd;

@@ -14,6 +14,15 @@
  * why only calls whose result Imprint does not report take this path (filter.c). A frame is committed
  * only once the kernel accepted the answer: a notification cancelled by a signal is sent again when
  * the call restarts, and must not be reported twice.
+ *
+ * A signal that arrives before the probe has received a notification cancels it, and the call returns
+ * -ERESTARTSYS: restarted after the handler if it has SA_RESTART, EINTR otherwise. Without the probe
+ * that call (a kill, an open of a regular file) would never have failed with EINTR (`kill -CONT $p`
+ * silently did nothing in a busybox shell, leaving $p stopped), so at the signal's delivery stop the
+ * tracer turns such a result into -ERESTARTNOINTR, which always restarts (notify_restart_unanswered). A
+ * call the probe did continue and that was then interrupted while blocking (an open of a FIFO, a write
+ * to a full pipe) keeps its -ERESTARTSYS. After the probe has received a notification only a fatal
+ * signal interrupts the wait (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, Linux 5.19).
  */
 #include "notify.h"
 
@@ -31,6 +40,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
+#include "arch.h"
 #include "filter.h"
 #include "log.h"
 #include "writers.h"
@@ -44,6 +54,9 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP 1
 #endif
+/* The kernel's internal restart codes (include/linux/errno.h), seen by a tracer in the result register. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
 #define SECCOMP_USER_NOTIF_FLAG_CONTINUE 1
 #endif
@@ -52,7 +65,7 @@ static pthread_t thread;
 static int pipe_ends[2] = { -1, -1 }; /* the probe's own copies of the app's stdout/stderr write ends */
 static unsigned long pipe_inodes[2];
 static int channel = -1;
-static bool sync_wake;
+static volatile bool active; /* the listener was received: calls may be waiting on it */
 
 /* Receives the listener the app's first process created when it installed the filter. */
 static int receive_listener(int sock)
@@ -185,6 +198,15 @@ static struct frame *describe(struct thread *t, long nr, const uint64_t *args)
 	return &f;
 }
 
+/* Remembers the call the kernel accepted to continue (see notify_restart_unanswered). */
+static void note_continued(struct thread *t, const struct seccomp_notif *req)
+{
+	t->continued.valid = true;
+	t->continued.nr = req->data.nr;
+	t->continued.ip = req->data.instruction_pointer;
+	t->continued.arg1 = req->data.args[1];
+}
+
 static bool answer(int fd, uint64_t id)
 {
 	struct seccomp_notif_resp resp;
@@ -199,10 +221,89 @@ static bool answer(int fd, uint64_t id)
 	return true;
 }
 
+/* A write to stdout or stderr: tells the log relay who is about to write what (log.c, writers.c). */
+static void on_write(int fd, const struct seccomp_notif *req)
+{
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	pid_t tid = (pid_t)req->pid, tgid;
+	uint8_t prefix[WRITER_PREFIX];
+	size_t bytes, prefix_len;
+	struct stranger s;
+	struct thread *t;
+	bool mine;
+
+	state_lock();
+	t = thread_find(tid);
+	mine = t && t->expect_sigstop; /* the probe's own message before exec */
+	if (t)
+		exec_settle(t);
+	else
+		t = stranger_get(&s, tid);
+	tgid = t->proc->tgid;
+	prefix_len = write_head(t, req->data.nr, args, &bytes, prefix);
+	if (t == &s.thread)
+		stranger_put(&s);
+	state_unlock();
+	if (!mine)
+		log_expect(stream_of(tid, (int)args[0]), tgid, bytes, prefix, prefix_len);
+	if (answer(fd, req->id)) {
+		state_lock();
+		t = thread_find(tid);
+		if (t)
+			note_continued(t, req);
+		state_unlock();
+	}
+}
+
+/* Any other notified call: decoded, continued, then reported. */
+static void on_call(int fd, const struct seccomp_notif *req)
+{
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	long nr = req->data.nr;
+	struct frame *f = NULL;
+	struct stranger s;
+	struct thread *t;
+	bool known, continued;
+
+	state_lock();
+	t = thread_find((pid_t)req->pid);
+	known = t != NULL;
+	if (known)
+		exec_settle(t);
+	else
+		t = stranger_get(&s, (pid_t)req->pid);
+	if (known && t->expect_sigstop) {
+		/* the probe's own calls in the app's process before exec */
+	} else if (known && t->call.await_seccomp) {
+		/* decoded at its syscall-entry stop already (the process steps every call) */
+		t->call.await_seccomp = false;
+	} else if (sysent_of(nr)->decoder == D_EXEC) {
+		seen_report_nr(t, nr);
+		if (known)
+			exec_notified(t, nr, args); /* reported at its exec event, or by exec_settle */
+	} else {
+		f = describe(t, nr, args);
+	}
+	continued = answer(fd, req->id);
+	if (continued && known)
+		note_continued(t, req);
+	if (continued && f)
+		frame_commit(f);
+	if (!continued && known && t->call.exec_notified) {
+		/* cancelled: the call restarts and is notified again */
+		t->call.exec_notified = false;
+		t->call.has_frame = false;
+	}
+	if (!known)
+		stranger_put(&s);
+	state_unlock();
+}
+
 static void *serve(void *arg)
 {
 	struct seccomp_notif_sizes sizes = { 0 };
 	struct seccomp_notif *req;
+	size_t size;
 	int fd = receive_listener(channel);
 
 	(void)arg;
@@ -210,80 +311,28 @@ static void *serve(void *arg)
 	channel = -1;
 	if (fd < 0)
 		return NULL;
-	sync_wake = ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0) == 0;
+	active = true;
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0) < 0)
+		send_notice("notify-slow", "this kernel hands seccomp notifications over between CPUs (no "
+			    "SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP before Linux 6.6): tracing is complete but slower");
+	/* the kernel's struct may be larger than this program's headers know */
 	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		sizes.seccomp_notif = sizeof(*req);
-	/* the kernel's struct may be larger than this program's headers know */
-	req = calloc(1, sizes.seccomp_notif > sizeof(*req) ? sizes.seccomp_notif : sizeof(*req));
+	size = sizes.seccomp_notif > sizeof(*req) ? sizes.seccomp_notif : sizeof(*req);
+	req = calloc(1, size);
 	if (!req)
 		abort();
 	for (;;) {
-		memset(req, 0, sizes.seccomp_notif > sizeof(*req) ? sizes.seccomp_notif : sizeof(*req));
+		memset(req, 0, size);
 		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
 				continue;
 			break;
 		}
-		if (is_std_write(req->data.nr, (const uint64_t *)req->data.args)) {
-			/* tells the log relay who is about to write what (log.c, writers.c) */
-			struct stranger s;
-			pid_t tid = (pid_t)req->pid, tgid;
-			size_t bytes, prefix_len;
-			uint8_t prefix[WRITER_PREFIX];
-
-			state_lock();
-			struct thread *t = thread_find(tid);
-			bool mine = t && t->expect_sigstop; /* the probe's own message before exec */
-
-			if (!t)
-				t = stranger_get(&s, tid);
-			tgid = t->proc->tgid;
-			prefix_len = write_head(t, req->data.nr, (const uint64_t *)req->data.args, &bytes, prefix);
-			if (t == &s.thread)
-				stranger_put(&s);
-			state_unlock();
-			if (!mine)
-				log_expect(stream_of(tid, (int)req->data.args[0]), tgid, bytes, prefix, prefix_len);
-			answer(fd, req->id);
-			continue;
-		}
-		state_lock();
-		struct stranger s;
-		struct thread *t = thread_find((pid_t)req->pid);
-		bool known = t != NULL;
-		struct frame *f = NULL;
-
-		long nr = req->data.nr;
-		const uint64_t *args = (const uint64_t *)req->data.args;
-
-		if (!known)
-			t = stranger_get(&s, (pid_t)req->pid);
+		if (is_std_write(req->data.nr, (const uint64_t *)req->data.args))
+			on_write(fd, req);
 		else
-			exec_settle(t);
-		if (known && t->expect_sigstop) {
-			/* the probe's own calls in the app's process before exec */
-		} else if (known && t->call.await_seccomp) {
-			/* decoded at its syscall-entry stop already (the process steps every call) */
-			t->call.await_seccomp = false;
-		} else if (sysent_of(nr)->decoder == D_EXEC) {
-			seen_report_nr(t, nr);
-			if (known)
-				exec_notified(t, nr, args);
-		} else {
-			f = describe(t, nr, args);
-		}
-		bool continued = answer(fd, req->id);
-
-		if (continued && f)
-			frame_commit(f);
-		if (!continued && known && t->call.exec_notified) {
-			/* cancelled: the call restarts and is notified again */
-			t->call.exec_notified = false;
-			t->call.has_frame = false;
-		}
-		if (!known)
-			stranger_put(&s);
-		state_unlock();
+			on_call(fd, req);
 	}
 	free(req);
 	return NULL;
@@ -306,7 +355,30 @@ int notify_start(int sock)
 	return pthread_create(&thread, NULL, serve, NULL) == 0 ? 0 : -1;
 }
 
-bool notify_is_sync(void)
+/* Calls the filter may send to the listener. */
+static bool notified_class(long nr)
 {
-	return sync_wake;
+	const struct sysent *e = sysent_of(nr);
+
+	if (nr == __NR_write || nr == __NR_writev)
+		return true;
+	if (nr < 0 || nr >= SYSCALL_MAX || (e->flags & (SC_HOT | SC_HOT_NULL_ARG4)))
+		return false;
+	return e->decoder == D_SEEN || e->decoder == D_EXEC || (e->decoder == D_OPEN && e->variant != V_OPENAT2 &&
+		e->variant != V_CREAT);
+}
+
+void notify_restart_unanswered(struct thread *t)
+{
+	long nr;
+	int64_t ret;
+	uint64_t ip, arg1;
+	bool seen;
+
+	if (!active || arch_interrupted_call(t->tid, &nr, &ret, &ip, &arg1) < 0)
+		return;
+	seen = t->continued.valid && t->continued.nr == nr && t->continued.ip == ip && t->continued.arg1 == arg1;
+	t->continued.valid = false;
+	if (ret == -ERESTARTSYS && !seen && notified_class(nr))
+		arch_set_return(t->tid, -ERESTARTNOINTR); /* the kernel restarts it after the handler */
 }

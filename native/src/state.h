@@ -56,6 +56,11 @@ struct thread {
 	bool expect_sigstop;    /* the first child stops itself once before exec */
 	bool known_parent;      /* its creator's fork event was seen */
 	bool held;              /* first stop came before its creator's fork event: kept stopped until it */
+	struct {                /* the last call notify.c continued: told apart from one it never saw */
+		bool valid;
+		long nr;
+		uint64_t ip, arg1;
+	} continued;
 	pid_t held_parent;      /* the parent /proc named then: its death releases the thread */
 	struct thread *next;
 };

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "notify.h"
 #include "syscalls.h"
 
 /* PTRACE_GET_SYSCALL_INFO's layout (linux/ptrace.h), named here so both libcs agree. */
@@ -380,6 +381,7 @@ static void on_stop(pid_t tid, int status)
 			t->expect_sigstop = false; /* the app's own "ready" stop before exec */
 			break;
 		}
+		notify_restart_unanswered(t);
 		resume(t, sig);
 		return;
 	default:

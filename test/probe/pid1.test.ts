@@ -26,3 +26,11 @@ test('stdin is passed through to the app', async () => {
   assert.deepEqual(logLines(run), ['got:first line', '2']);
   assert.equal(run.exitCode, 0);
 });
+
+test('signals arriving while a call waits for the probe do not make it fail with EINTR', async () => {
+  // a sibling sends SIGUSR1 (handler without SA_RESTART) as fast as it can while the process opens a
+  // regular file and calls kill(): neither may ever fail with EINTR, as without the probe
+  const run = await runProbed({ cmd: ['/opt/fixture/signal-storm'] });
+  assertComplete(run);
+  assert.deepEqual(logLines(run), ['eintr 0 signals 1']);
+});
