@@ -34,7 +34,7 @@ int arch_skip_syscall(pid_t tid)
 	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_ARM_SYSTEM_CALL, &iov) < 0 ? -1 : 0;
 }
 
-int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t *arg1)
+int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t args[6], bool *arg0_known)
 {
 	struct user_regs_struct regs;
 	int syscallno = -1;
@@ -45,7 +45,9 @@ int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint6
 	*nr = syscallno;
 	*ret = (int64_t)regs.regs[0];
 	*ip = regs.pc;
-	*arg1 = regs.regs[1];
+	for (int i = 0; i < 6; i++)
+		args[i] = regs.regs[i];
+	*arg0_known = false; /* x0 holds the result now */
 	return 0;
 }
 

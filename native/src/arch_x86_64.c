@@ -26,7 +26,7 @@ int arch_skip_syscall(pid_t tid)
 	return ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0 ? -1 : 0;
 }
 
-int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t *arg1)
+int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint64_t args[6], bool *arg0_known)
 {
 	struct user_regs_struct regs;
 
@@ -35,7 +35,13 @@ int arch_interrupted_call(pid_t tid, long *nr, int64_t *ret, uint64_t *ip, uint6
 	*nr = (long)regs.orig_rax;
 	*ret = (int64_t)regs.rax;
 	*ip = regs.rip;
-	*arg1 = regs.rsi;
+	args[0] = regs.rdi;
+	args[1] = regs.rsi;
+	args[2] = regs.rdx;
+	args[3] = regs.r10;
+	args[4] = regs.r8;
+	args[5] = regs.r9;
+	*arg0_known = true;
 	return 0;
 }
 

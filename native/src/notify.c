@@ -355,30 +355,27 @@ int notify_start(int sock)
 	return pthread_create(&thread, NULL, serve, NULL) == 0 ? 0 : -1;
 }
 
-/* Calls the filter may send to the listener. */
-static bool notified_class(long nr)
+/* Calls the filter sends to the listener (a write's descriptor must be known to tell). */
+static bool notified(long nr, const uint64_t *args, bool arg0_known)
 {
-	const struct sysent *e = sysent_of(nr);
-
 	if (nr == __NR_write || nr == __NR_writev)
-		return true;
-	if (nr < 0 || nr >= SYSCALL_MAX || (e->flags & (SC_HOT | SC_HOT_NULL_ARG4)))
+		return arg0_known && is_std_write(nr, args);
+	if (nr < 0 || nr >= SYSCALL_MAX)
 		return false;
-	return e->decoder == D_SEEN || e->decoder == D_EXEC || (e->decoder == D_OPEN && e->variant != V_OPENAT2 &&
-		e->variant != V_CREAT);
+	return filter_entry_only(nr, args) || sysent_of(nr)->decoder == D_EXEC;
 }
 
 void notify_restart_unanswered(struct thread *t)
 {
 	long nr;
 	int64_t ret;
-	uint64_t ip, arg1;
-	bool seen;
+	uint64_t ip, args[6];
+	bool seen, arg0_known;
 
-	if (!active || arch_interrupted_call(t->tid, &nr, &ret, &ip, &arg1) < 0)
+	if (!active || arch_interrupted_call(t->tid, &nr, &ret, &ip, args, &arg0_known) < 0)
 		return;
-	seen = t->continued.valid && t->continued.nr == nr && t->continued.ip == ip && t->continued.arg1 == arg1;
+	seen = t->continued.valid && t->continued.nr == nr && t->continued.ip == ip && t->continued.arg1 == args[1];
 	t->continued.valid = false;
-	if (ret == -ERESTARTSYS && !seen && notified_class(nr))
+	if (ret == -ERESTARTSYS && !seen && notified(nr, args, arg0_known))
 		arch_set_return(t->tid, -ERESTARTNOINTR); /* the kernel restarts it after the handler */
 }
