@@ -31,7 +31,7 @@ export function stringifyBaseline(baseline: Baseline, schemaRef: string, keepCom
     },
   });
   // Lists of names on one line each: a re-learning changes one line, not a block.
-  const names = [['learned', 'alwaysAllowed'], ['learned', 'runIds'], ...Object.keys(baseline.services).map((s) => ['services', s, 'truncated'])];
+  const names = [['learned', 'alwaysAllowed'], ...Object.keys(baseline.services).map((s) => ['services', s, 'truncated'])];
   for (const path of names) {
     const list = doc.getIn(path, true);
     if (isSeq(list)) list.flow = true;
@@ -66,7 +66,9 @@ export function parseBaseline(text: string): Baseline {
       lineOfPath(text, at),
     );
   }
-  return parsed.data;
+  // An old file's run ids are ignored, so writing it back (merge, the app's editor) leaves them out.
+  const { runIds: _deprecated, ...learned } = parsed.data.learned;
+  return { ...parsed.data, learned };
 }
 
 /** 1-based line of the deepest node of `path` that exists in the file (a missing key: its parent). */

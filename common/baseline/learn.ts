@@ -17,7 +17,10 @@ export interface LearningRun {
   images?: Readonly<Record<string, string>>;
   /** The probe's architecture (HELLO), when the capture recorded it. */
   arch?: string;
-  /** The run's identity (the capture header's `runId`): a run is learned once, however often it is given. */
+  /**
+   * The run's identity (the capture header's `runId`): a run given twice to one learning counts once. Not
+   * written to the file: ids differ on every run, and the same behaviour must give the same bytes.
+   */
   id?: string;
 }
 
@@ -115,7 +118,7 @@ export function learnRun(run: LearningRun, options: LearnOptions): Baseline {
   }
   return {
     version: 1,
-    learned: { runs: 1, ...(run.id ? { runIds: [run.id.slice(0, 4096)] } : {}), seccomp: options.seccomp, arch, alwaysAllowed: [...ALWAYS_ALLOWED[arch]] },
+    learned: { runs: 1, seccomp: options.seccomp, arch, alwaysAllowed: [...ALWAYS_ALLOWED[arch]] },
     services,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Merging baselines: runs add up, item lists are unions keyed like the observation keys, `by`/`parents`/
  * `argv`/`addresses` are sorted unions cut to their bound (the alphabetically first ones, so the result does
- * not depend on merge order). Learning from N runs is merging N one-run baselines. `learned.runIds` is the
- * sorted union of the runs' ids; a run in both would be counted twice, so that merge is refused.
+ * not depend on merge order). Learning from N runs is merging N one-run baselines. A baseline does not name
+ * its runs (the same behaviour gives the same bytes), so a run held by both is counted twice: merge new runs.
  */
 import { LIST_NAMES, MAX_ADDRESSES, MAX_ARGV_PATTERNS, MAX_BY, type Baseline, type ServiceBaseline } from './schema.js';
 
@@ -75,10 +75,6 @@ export function mergeBaselines(a: Baseline, b: Baseline): Baseline {
   if (a.learned.arch !== b.learned.arch) {
     throw new BaselineMergeError(`cannot merge baselines learned on ${a.learned.arch} and ${b.learned.arch}: syscall names differ`);
   }
-  const inB = new Set(b.learned.runIds);
-  const twice = a.learned.runIds?.find((id) => inB.has(id));
-  if (twice !== undefined) throw new BaselineMergeError(`both baselines were learned from run ${twice}: merging them would count it twice`);
-  const runIds = sortedUnion(a.learned.runIds, b.learned.runIds, Infinity);
   const services: Record<string, ServiceBaseline> = {};
   for (const name of [...new Set([...Object.keys(a.services), ...Object.keys(b.services)])].sort(cmp)) {
     const x = a.services[name], y = b.services[name];
@@ -88,7 +84,6 @@ export function mergeBaselines(a: Baseline, b: Baseline): Baseline {
     version: 1,
     learned: {
       runs: a.learned.runs + b.learned.runs,
-      ...(runIds.length ? { runIds } : {}),
       // Calls the default profile denies are invisible under it: one such run makes the whole set partial.
       seccomp: a.learned.seccomp === 'default' || b.learned.seccomp === 'default' ? 'default' : 'unconfined',
       arch: a.learned.arch,

@@ -99,8 +99,11 @@ export const baselineSchema = z.object({
   version: z.literal(BASELINE_VERSION),
   learned: z.object({
     runs: count,
-    /** A run learned twice would count its behaviour twice: flaky items would look stable. */
-    runIds: z.array(text).optional().describe('Ids of the learning runs (their captures\' runId), so a run is never counted twice; files written before this field, or merged with them, list fewer than runs'),
+    /**
+     * Written for a few hours (2d5b010) and dropped: run ids differ on every run, so a file naming them changed on
+     * every re-learning of unchanged behaviour. Allowed so those files still read; parseBaseline drops it.
+     */
+    runIds: z.array(text).optional().meta({ deprecated: true }).describe('Deprecated and ignored: no longer written, dropped when read'),
     /** The engine's own default seccomp profile hides the calls it denies from the tracer. */
     seccomp: z.enum(['default', 'unconfined']).describe('Seccomp profile the learning runs ran under'),
     arch: z.enum(['x86_64', 'aarch64']),
@@ -110,7 +113,9 @@ export const baselineSchema = z.object({
   services: z.record(z.string().max(256), serviceBaseline),
 }).strict();
 
-export type Baseline = z.infer<typeof baselineSchema>;
+type ParsedBaseline = z.infer<typeof baselineSchema>;
+/** A baseline as Imprint holds and writes it: without the deprecated `learned.runIds`. */
+export type Baseline = Omit<ParsedBaseline, 'learned'> & { learned: Omit<ParsedBaseline['learned'], 'runIds'> };
 export type ServiceBaseline = z.infer<typeof serviceBaseline>;
 export type ExecutableItem = z.infer<typeof executableItem>;
 export type FileItem = z.infer<typeof fileItem>;

@@ -41,11 +41,10 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
   }
   await checkWritable(flags.output);
   const merged = flags.merge ? await readBaselineFile(flags.merge) : undefined;
-  // Where each run was learned from: a run given twice, or already in the merged baseline, is not counted again.
-  const learnedFrom = new Map((merged?.baseline.learned.runIds ?? []).map((id) => [id, flags.merge!]));
-  if (merged && learnedFrom.size < merged.baseline.learned.runs) {
-    console.error(`imprint baseline: note: ${flags.merge} does not name every run it was learned from (it predates learned.runIds): a capture it already holds would be counted again`);
-  }
+  // Where each run of this call was read from: a capture given twice (or a copy of it) is not counted again.
+  // The --merge baseline does not name its runs (ids would change its bytes on every re-learning), so a
+  // capture it already holds cannot be recognised: docs/baseline.md tells people to merge only new runs.
+  const learnedFrom = new Map<string, string>();
   const runs: LearningRun[] = [];
   const pathOf = new Map<LearningRun, string>();
   const profiles = new Set<string>();
@@ -73,9 +72,8 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
     console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record learning runs with seccomp unconfined');
   }
   const onBound = (note: BoundNote, run: LearningRun) => console.error(`imprint baseline: warning: ${pathOf.get(run)}: ${describeBound(note)}`);
-  const learned = runs.length ? learnBaseline(runs, { seccomp, onBound }) : undefined;
-  // Only a --merge can leave nothing new to learn (every capture was already in it).
-  const baseline = merged && learned ? mergeBaselines(merged.baseline, learned) : (learned ?? merged!.baseline);
+  const learned = learnBaseline(runs, { seccomp, onBound });
+  const baseline = merged ? mergeBaselines(merged.baseline, learned) : learned;
   const out = resolve(flags.output);
   // People's notes in the file being merged into, or replaced, stay with the items that still exist.
   const previous = merged?.text ?? (await readFile(out, 'utf8').catch(() => undefined));
