@@ -46,6 +46,8 @@ function runPlain(cmd: string[], dockerArgs: string[] = []): Promise<string> {
 }
 
 let framesDelivered = 0;
+/** ptrace stops per probed run of each timed workload (the END frame's STOPS): unlike time, not noisy. */
+const stopsByScript = new Map<string, number[]>();
 
 /** One timed run: the workload prints `ELAPSED <ns>`; returns seconds. */
 async function timed(variant: Variant, script: string, strace: string[]): Promise<number> {
@@ -55,6 +57,7 @@ async function timed(variant: Variant, script: string, strace: string[]): Promis
     const run = await runProbed({ image: DEBIAN, cmd, dockerArgs: CAPS });
     assertComplete(run);
     framesDelivered += run.frames;
+    stopsByScript.set(script, [...(stopsByScript.get(script) ?? []), run.end?.stops ?? 0]);
     lines = logLines(run);
   } else {
     lines = (await runPlain(variant === 'strace' ? [...strace, ...cmd] : cmd)).split('\n');
@@ -148,6 +151,12 @@ export async function run(): Promise<BenchRow[]> {
   }
   out.push(...rows('tar -cf /dev/null /usr', 's', tar, false, 1.25));
   out.push(...rows('300 x fork+exec /bin/true', 's', forks, false, 1.25));
+  for (const [script, stops] of stopsByScript) {
+    out.push({
+      group: 'probe', name: `ptrace stops per probed run of: ${script.replace(' 2>/dev/null', '')}`, measured: median(stops),
+      unit: 'stops', target: 'information (the rest reaches the probe as seccomp notifications)', pass: true,
+    });
+  }
   out.push({
     group: 'probe', name: 'frames delivered in probed runs (seq checked, END count matched)', measured: framesDelivered,
     unit: 'frames', target: 'no loss', pass: true,
