@@ -113,7 +113,7 @@ static void stranger_put(struct stranger *s)
 	free(s->proc.exe);
 }
 
-/* The same, by the pipe's inode in /proc/TID/fd (Docker's profile allows kcmp only with CAP_SYS_PTRACE). */
+/* stream_of without kcmp (Docker's profile allows it only with CAP_SYS_PTRACE): by the pipe's inode. */
 static int stream_by_inode(pid_t tid, int fd)
 {
 	char link[64], target[64];
@@ -160,7 +160,7 @@ static bool is_std_write(long nr, const uint64_t *args)
 static size_t write_head(struct thread *t, long nr, const uint64_t *args, size_t *bytes, uint8_t *prefix)
 {
 	struct iovec iov[64];
-	size_t n = args[2] < 64 ? (size_t)args[2] : 64, want;
+	size_t n = args[2] < 64 ? (size_t)args[2] : 64, want = WRITER_PREFIX;
 	uint64_t first = 0;
 	ssize_t got;
 
@@ -171,16 +171,17 @@ static size_t write_head(struct thread *t, long nr, const uint64_t *args, size_t
 		*bytes = 0;
 		got = mem_read(t, args[1], iov, n * sizeof(iov[0]));
 		for (size_t i = 0; got > 0 && i < (size_t)got / sizeof(iov[0]); i++) {
-			if (!first && iov[i].iov_len)
+			if (!first && iov[i].iov_len) {
+				/* the prefix comes from the first non-empty piece alone: enough to tell it */
 				first = (uint64_t)(uintptr_t)iov[i].iov_base;
+				if (iov[i].iov_len < want)
+					want = iov[i].iov_len;
+			}
 			*bytes += iov[i].iov_len;
 		}
 	}
-	/* a writev's first iovec may be shorter than the prefix: its first bytes still identify it */
-	want = *bytes < WRITER_PREFIX ? *bytes : WRITER_PREFIX;
-	if (nr == __NR_writev && want > 0 && n > 0 && mem_read(t, args[1], iov, sizeof(iov[0])) == sizeof(iov[0]) &&
-	    iov[0].iov_len && iov[0].iov_len < want)
-		want = iov[0].iov_len;
+	if (*bytes < want)
+		want = *bytes;
 	got = first && want ? mem_read(t, first, prefix, want) : 0;
 	return got > 0 ? (size_t)got : 0;
 }
