@@ -132,8 +132,13 @@ static void send_listener(int sock, int listener)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &listener, sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0) {
+		if (errno == EINTR)
+			continue;
+		/* without the probe holding the listener every notified call would fail with ENOSYS */
+		fprintf(stderr, "imprint probe: cannot hand over the seccomp listener: %s\n", strerror(errno));
+		_exit(127);
+	}
 }
 
 static __attribute__((noreturn)) void run_app(char **argv, int go_fd, int status_fd, int out_fd, int err_fd,
