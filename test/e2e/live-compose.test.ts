@@ -152,7 +152,11 @@ test('one image from the Start form: pick it from the list, give a command and e
   await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 120_000 });
   assert.match(await page.getByTestId('run-status').textContent() ?? '', /exited \(0\)/);
   await page.getByTestId('logs').getByText('hello reviewers').waitFor();
+  // the probe names the process that wrote each line (PROTOCOL.md, LOG)
+  const line = page.getByTestId('logs').locator('.log-line', { hasText: 'hello reviewers' });
+  assert.match(await line.locator('.pid').textContent() ?? '', /^[1-9]\d*$/, 'the line names its writer');
   await page.getByTestId('process-tree').getByText('cat', { exact: true }).waitFor();
+  await screenshot(page, 'live-single-logs');
   await page.getByTestId('file-activity').getByText('/etc/').first().waitFor();
 });
 

@@ -96,9 +96,9 @@ export class EventLog {
     const serviceLane = this.lane(service, service, undefined, service);
     const key = `${service}\u0000${e.pid}`;
     let lane = this.laneIndex.get(key);
-    // pid 0 is the probe speaking for itself (notices), not a process of the app.
-    // PID 1 is the probe itself until (unless) it execs the app.
-    if (lane === undefined) lane = this.lane(key, service, e.pid, e.pid === 0 ? 'probe notices' : e.pid === 1 ? 'probe · 1' : `pid ${e.pid}`, serviceLane);
+    // pid 0 is the probe speaking for itself (notices) or output whose writer it could not tell, not a
+    // process of the app. PID 1 is the probe itself until (unless) it execs the app.
+    if (lane === undefined) lane = this.lane(key, service, e.pid, e.pid === 0 ? 'probe · notices, unattributed output' : e.pid === 1 ? 'probe · 1' : `pid ${e.pid}`, serviceLane);
     if (e.kind === 'exec' && e.result === 0) {
       const l = this.laneList[lane]!;
       l.label = `${programName(e.path, e.argv)} · ${e.pid}`;

@@ -31,7 +31,10 @@ export function LogView({ events }: { events: readonly ImprintEvent[] }) {
               const l = lines[v.index]!;
               return (
                 <div key={v.key} className={`log-line ${l.stream}`} style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
-                  <span className="svc">{l.service}</span><span className="mono">{l.line}</span>
+                  <span className="svc">{l.service}</span>
+                  {/* the writing process; pid 0: the probe could not tell (native/PROTOCOL.md, LOG) */}
+                  <span className="pid" title={l.pid ? `written by pid ${l.pid}` : 'writer unknown'}>{l.pid || ''}</span>
+                  <span className="mono">{l.line}</span>
                 </div>
               );
             })}
