@@ -168,12 +168,7 @@ void exec_exit(struct thread *t, int64_t rval)
 
 void exec_notified(struct thread *t, long nr, const uint64_t *args)
 {
-	t->call.nr = (int)nr;
-	memcpy(t->call.args, args, sizeof(t->call.args));
-	t->call.decoder = D_EXEC;
-	t->call.want_exit = false;
-	t->call.await_seccomp = false;
-	t->call.has_frame = false;
+	call_begin(t, nr, args, D_EXEC);
 	exec_entry(t);
 	t->call.exec_notified = true;
 }

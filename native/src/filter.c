@@ -122,6 +122,18 @@ bool filter_entry_only(long nr, const uint64_t *args)
 	return e->decoder == D_SEEN;
 }
 
+bool filter_is_std_write(long nr, const uint64_t *args)
+{
+	return (nr == __NR_write || nr == __NR_writev) && (args[0] == 1 || args[0] == 2);
+}
+
+bool filter_notifies(long nr, const uint64_t *args)
+{
+	if (filter_is_std_write(nr, args))
+		return true;
+	return filter_entry_only(nr, args) || (nr >= 0 && nr < SYSCALL_MAX && sysent[nr].decoder == D_EXEC);
+}
+
 /* `notify` is the action of calls filter_entry_only() accepts, and of execs: USER_NOTIF, or TRACE
  * without a listener. An exec is notified at entry and reported at its ptrace exec event (notify.c). */
 static void build(struct prog *p, uint32_t notify)

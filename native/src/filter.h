@@ -16,4 +16,9 @@ int filter_install(bool want_listener, int *listener);
  * them to the listener, or traces them without an exit stop when there is none. */
 bool filter_entry_only(long nr, const uint64_t *args);
 
+/* write/writev on descriptor 1 or 2: notified so the log relay learns the writer. */
+bool filter_is_std_write(long nr, const uint64_t *args);
+/* Every call the filter sends to the listener when it has one: the above, entry-only calls, execs. */
+bool filter_notifies(long nr, const uint64_t *args);
+
 #endif

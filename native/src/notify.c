@@ -151,11 +151,6 @@ static int stream_of(pid_t tid, int fd)
 	return 0;
 }
 
-static bool is_std_write(long nr, const uint64_t *args)
-{
-	return (nr == __NR_write || nr == __NR_writev) && (args[0] == 1 || args[0] == 2);
-}
-
 /* The size and first bytes of a write or writev to stdout/stderr; returns the prefix's length. */
 static size_t write_head(struct thread *t, long nr, const uint64_t *args, size_t *bytes, uint8_t *prefix)
 {
@@ -330,7 +325,7 @@ static void *serve(void *arg)
 				continue;
 			break;
 		}
-		if (is_std_write(req->data.nr, (const uint64_t *)req->data.args))
+		if (filter_is_std_write(req->data.nr, (const uint64_t *)req->data.args))
 			on_write(fd, req);
 		else
 			on_call(fd, req);
@@ -356,15 +351,6 @@ int notify_start(int sock)
 	return pthread_create(&thread, NULL, serve, NULL) == 0 ? 0 : -1;
 }
 
-/* Calls the filter sends to the listener (a write's descriptor must be known to tell). */
-static bool notified(long nr, const uint64_t *args, bool arg0_known)
-{
-	if (nr == __NR_write || nr == __NR_writev)
-		return arg0_known && is_std_write(nr, args);
-	if (nr < 0 || nr >= SYSCALL_MAX)
-		return false;
-	return filter_entry_only(nr, args) || sysent_of(nr)->decoder == D_EXEC;
-}
 
 void notify_restart_unanswered(struct thread *t)
 {
@@ -377,6 +363,9 @@ void notify_restart_unanswered(struct thread *t)
 		return;
 	seen = t->continued.valid && t->continued.nr == nr && t->continued.ip == ip && t->continued.arg1 == args[1];
 	t->continued.valid = false;
-	if (ret == -ERESTARTSYS && !seen && notified(nr, args, arg0_known))
+	/* a write's descriptor must be known to tell whether the filter notified it */
+	bool write = nr == __NR_write || nr == __NR_writev;
+
+	if (ret == -ERESTARTSYS && !seen && (arg0_known || !write) && filter_notifies(nr, args))
 		arch_set_return(t->tid, -ERESTARTNOINTR); /* the kernel restarts it after the handler */
 }

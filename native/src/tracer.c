@@ -81,6 +81,17 @@ void call_commit(struct thread *t, int64_t result)
 	t->call.has_frame = false;
 }
 
+void call_begin(struct thread *t, long nr, const uint64_t *args, uint8_t decoder)
+{
+	t->call.nr = (int)nr;
+	memcpy(t->call.args, args, sizeof(t->call.args));
+	t->call.decoder = decoder;
+	t->call.has_frame = false;
+	t->call.want_exit = false;
+	t->call.await_seccomp = false;
+	t->call.exec_notified = false;
+}
+
 void call_commit_entry(struct thread *t)
 {
 	if (!t->call.has_frame)
@@ -111,11 +122,7 @@ static void on_entry_stop(struct thread *t, long nr, const uint64_t *args, bool 
 	bool hot = is_hot(nr, args), want = false;
 	struct process *p = t->proc;
 
-	t->call.nr = (int)nr;
-	memcpy(t->call.args, args, sizeof(t->call.args));
-	t->call.has_frame = false;
-	t->call.want_exit = false;
-	t->call.decoder = hot ? D_SEEN : e->decoder;
+	call_begin(t, nr, args, hot ? D_SEEN : e->decoder);
 	/* After a syscall-entry stop, a seccomp stop before the exit stop is this same call (ours for a
 	 * non-hot call, or a RET_TRACE from a filter the app installed itself). */
 	t->call.await_seccomp = !from_seccomp;

@@ -21,6 +21,8 @@ extern uint64_t stops;
 /* Runs until the app's first process exits; returns its wait status. */
 int tracer_run(void);
 
+/* A new call on thread t: forgets the last one's state. */
+void call_begin(struct thread *t, long nr, const uint64_t *args, uint8_t decoder);
 /* Begins the frame of a call whose exit adds RESULT (and maybe more). */
 struct frame *call_frame(struct thread *t, enum frame_type type);
 /* Adds RESULT and commits the frame begun at entry. */
