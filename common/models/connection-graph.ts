@@ -1,8 +1,8 @@
 /**
  * The connection graph: who talks to whom. Nodes are the run's services and outside endpoints (named by
- * the DNS answer that resolved them when one was seen, else their address); each service node lists the
- * ports it listens on. One edge per (from, to, protocol, port) with counts and first/last seen, so the
- * graph stays readable (one edge per pair, thickness for volume).
+ * the DNS answer that resolved them when one was seen, else their address; the Docker host is `host`);
+ * each service node lists the ports it listens on. One edge per (from, to, protocol, port) with counts
+ * and first/last seen, so the graph stays readable (one edge per pair, thickness for volume).
  *
  * Connections between two of the run's services are counted once, from the connecting side (the
  * accepting side's accept is the same connection). Unix sockets stay out of the graph (they are local).
@@ -99,6 +99,7 @@ export class ConnectionGraph {
   /** The node a remote end belongs to: a service of the run, the service itself (loopback), or outside. */
   private target(ep: Endpoint, self: string): GraphNode | undefined {
     if (ep.service !== undefined) return this.addService(ep.service);
+    if (ep.host) return this.node('external:host', 'external', 'host', ep.address);
     if (ep.address === DOCKER_DNS) return this.node('external:docker-dns', 'external', 'docker dns', ep.address);
     if (isLoopback(ep.address)) return this.addService(self);
     const label = ep.name ?? ep.address;

@@ -40,9 +40,10 @@ export class RunModels {
     this.timeline = new Timeline(opts.bucketMs);
   }
 
-  /** A container of the run, with its addresses and DNS aliases (from the engine, or a capture's records). */
-  addService(service: string, addresses: readonly string[] = [], aliases: readonly string[] = []): void {
-    this.namer.addService(service, addresses, aliases);
+  /** A container of the run, with its addresses, DNS aliases and network gateways (from the engine, or a
+   * capture's records). */
+  addService(service: string, addresses: readonly string[] = [], aliases: readonly string[] = [], gateways: readonly string[] = []): void {
+    this.namer.addService(service, addresses, aliases, gateways);
     this.graph.addService(service);
   }
 

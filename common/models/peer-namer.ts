@@ -3,7 +3,9 @@
  * - `peer.service` (and `local.service`) when the address belongs to one of the run's own containers
  *   (the engine registers each container's addresses as it starts), so connections show between services;
  * - `peer.name` when a DNS answer seen earlier in the run resolved that address (answers from any
- *   container count: a compose service often resolves what another connects to).
+ *   container count: a compose service often resolves what another connects to);
+ * - `peer.host` when the address is a gateway of one of the run's networks: the Docker host (a published
+ *   port, a service on the host). Its address is new every run, so it is named as baselines name it.
  * A DNS answer for a service's own name also maps its addresses to that service, which covers the moment
  * between a container's start and the engine learning its address.
  * Bounded: at most MAX_NAMES remembered addresses; the oldest are forgotten first.
@@ -11,16 +13,19 @@
 import type { Endpoint, ImprintEvent } from '../events.js';
 
 const MAX_NAMES = 20_000;
+const MAX_GATEWAYS = 256;
 const ANSWER = /^(?:A|AAAA) ([0-9a-fA-F.:]{1,64})$/;
 
 export class PeerNamer {
   private services = new Map<string, string>();
   private serviceNames = new Map<string, string>();
   private dnsNames = new Map<string, string>();
+  private gateways = new Set<string>();
 
-  /** The run's container `service` has these addresses and DNS aliases. */
-  addService(service: string, addresses: readonly string[], aliases: readonly string[] = []): void {
+  /** The run's container `service` has these addresses and DNS aliases, on networks with these gateways. */
+  addService(service: string, addresses: readonly string[], aliases: readonly string[] = [], gateways: readonly string[] = []): void {
     for (const a of addresses) if (a) this.services.set(a, service);
+    for (const g of gateways) if (g && this.gateways.size < MAX_GATEWAYS) this.gateways.add(g);
     this.serviceNames.set(service.toLowerCase(), service);
     for (const alias of aliases) this.serviceNames.set(alias.toLowerCase(), service);
   }
@@ -53,6 +58,7 @@ export class PeerNamer {
   private name(ep: Endpoint): void {
     const service = this.services.get(ep.address);
     if (service !== undefined) ep.service = service;
+    else if (this.gateways.has(ep.address)) ep.host = true;
     const name = this.dnsNames.get(ep.address);
     if (name !== undefined && ep.name === undefined) ep.name = name;
   }

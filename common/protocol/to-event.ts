@@ -50,6 +50,10 @@ export function accessList(mask: number): OpenAccess[] {
 }
 
 const clampPort = (n: number | undefined): number => (n !== undefined && n >= 0 && n <= 65535 ? n : 0);
+/** A dual-stack (IPv6) socket talking IPv4 sees its peer as `::ffff:a.b.c.d`; the peer is the IPv4 host
+ * a.b.c.d, and is named (service, DNS name, Docker host) by that address. `family` still says inet6. */
+const V4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+const unmapped = (address: string | undefined): string | undefined => (address === undefined ? undefined : V4_MAPPED.exec(address)?.[1] ?? address);
 
 /** i64 values beyond 2^53 are not exact doubles (and not schema integers): clamp them. */
 const safeInt = (v: number): number => (v > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : v < Number.MIN_SAFE_INTEGER ? Number.MIN_SAFE_INTEGER : v);
@@ -190,7 +194,7 @@ function build(frame: Frame, g: Gathered, type: number, seq: number, time: numbe
     case FrameType.CONNECT: case FrameType.ACCEPT: case FrameType.BIND: case FrameType.LISTEN: {
       const family = i[Attr.FAMILY] ?? 0;
       const kind = type === FrameType.CONNECT ? 'connect' : type === FrameType.ACCEPT ? 'accept' : type === FrameType.BIND ? 'bind' : 'listen';
-      const address = t[Attr.ADDRESS];
+      const address = unmapped(t[Attr.ADDRESS]);
       const ep: Endpoint | undefined = address !== undefined || g.ports.length ? { address: address ?? '', port: clampPort(g.ports[0]) } : undefined;
       const ev: EventOf<'connect'> | EventOf<'accept'> | EventOf<'bind'> | EventOf<'listen'> = { seq, time, service, container, pid, tid, kind, fd: i[Attr.FD] ?? -1,
         family: familyName(family), protocol: protocolOf(family, i[Attr.SOCKTYPE] ?? 0), result };
@@ -209,7 +213,7 @@ function build(frame: Frame, g: Gathered, type: number, seq: number, time: numbe
       const transport = t[Attr.TRANSPORT];
       if (transport === 'udp' || transport === 'tcp') ev.transport = transport;
       if (i[Attr.RCODE] !== undefined) ev.rcode = i[Attr.RCODE];
-      const server = t[Attr.ADDRESS];
+      const server = unmapped(t[Attr.ADDRESS]);
       if (query && server !== undefined) ev.server = { address: server, port: clampPort(g.ports[0]) };
       if (!query) ev.answers = g.answers;
       return ev;

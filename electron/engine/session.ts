@@ -174,7 +174,7 @@ class Session implements RunSession {
         if (this.stopRequested) void pc.stop(this.opts.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS).catch(() => undefined);
         if (full.openStdin && this.opts.stdin) pc.feedStdin(this.opts.stdin);
         const { addresses, gateways, name } = await pc.addresses();
-        this.models.addService(spec.service, addresses, spec.aliases ?? []);
+        this.models.addService(spec.service, addresses, spec.aliases ?? [], gateways);
         this.record({ record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses, ...(gateways.length ? { gateways } : {}), ...(spec.aliases ? { aliases: spec.aliases } : {}) });
         void this.monitor(run);
       }

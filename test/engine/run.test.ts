@@ -183,3 +183,34 @@ test('stdin is passed to the app and its end is the app\'s EOF', async () => {
   assert.deepEqual(lines, ['11']);
   assert.deepEqual(await leftovers(session.id), []);
 });
+
+test('a request through a published port comes from the Docker host, named `host` live and in the capture', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-host-'));
+  try {
+    const capture = join(dir, 'web.imprint');
+    const hostPort = 20_000 + (process.pid % 20_000);
+    const session = await startRun(
+      { image: BUSYBOX, command: ['httpd', '-f', '-p', '8080', '-h', '/etc'], ports: [`127.0.0.1:${hostPort}:8080`] },
+      { labels: TEST_LABELS, capture, stopGraceSeconds: 2 },
+    );
+    const listening = () => session.events(0, 10_000).events.some((e) => e.kind === 'listen' && e.local?.port === 8080);
+    for (let i = 0; i < 100 && !listening(); i++) await new Promise((r) => setTimeout(r, 50));
+    // loopback only: the engine's proxy (or NAT) forwards it from the network's gateway
+    const res = await fetch(`http://127.0.0.1:${hostPort}/hostname`);
+    assert.equal(res.status, 200);
+    await res.text();
+    for (let i = 0; i < 100 && !session.events(0, 10_000).events.some((e) => e.kind === 'accept'); i++) await new Promise((r) => setTimeout(r, 50));
+    await session.stop();
+    // busybox httpd listens on a dual-stack socket: the kernel says ::ffff:<gateway>
+    const accepts = session.events(0, 10_000).events.filter((e) => e.kind === 'accept' && e.result >= 0);
+    assert.ok(accepts.length >= 1, 'the request was accepted');
+    assert.ok(accepts.every((e) => e.kind === 'accept' && e.peer?.host === true), JSON.stringify(accepts.map((e) => e.kind === 'accept' && e.peer)));
+    assert.ok(session.models.graph.snapshot().nodes.some((n) => n.label === 'host'));
+    const fromFile: ImprintEvent[] = [];
+    await readCapture(capture, { onEvent: (e) => fromFile.push(e) });
+    assert.ok(fromFile.some((e) => e.kind === 'accept' && e.peer?.host === true), 'the capture keeps the name');
+    assert.deepEqual(await leftovers(session.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -110,3 +110,28 @@ test('file events whose path could not be read are counted, not listed under an 
   assert.equal(m.files.files.size, 0);
   assert.equal(m.files.snapshot().unreadablePaths, 1);
 });
+
+test('the Docker host (a network gateway of the run) is the peer `host` live, as in baselines', async () => {
+  const { connectionGraph } = await import('../../renderer/src/model/views.js');
+  const { learnBaseline } = await import('../../common/baseline/learn.js');
+  const { checkDrift } = await import('../../common/baseline/check.js');
+  const run = (gateway: string) => {
+    const m = new RunModels();
+    m.addService('web', ['172.18.0.2'], [], [gateway]);
+    const events = [
+      net('web', 'listen', undefined, { local: { address: '0.0.0.0', port: 80 } }),
+      net('web', 'accept', { address: gateway, port: 40100 }, { local: { address: '172.18.0.2', port: 80 } }),
+    ];
+    m.foldAll(events);
+    return { m, events };
+  };
+  const first = run('172.18.0.1');
+  const accepted = first.events[1]!;
+  assert.equal(accepted.kind === 'accept' && accepted.peer?.host, true, 'the event itself says host (captures and the UI read it)');
+  assert.deepEqual(first.m.graph.snapshot().nodes.map((n) => n.label).sort(), ['host', 'web']);
+  assert.ok(connectionGraph(first.events).nodes.some((n) => n.label === 'host'), 'the UI graph names it too');
+  // A later run gets a new gateway address: the app's live check must not call it new.
+  const baseline = learnBaseline([{ events: first.events }], { seccomp: 'unconfined' });
+  const later = run('172.19.0.1');
+  assert.deepEqual(checkDrift(baseline, { events: later.events, incomplete: [] }).deviations.map((d) => d.rule), []);
+});

@@ -77,6 +77,11 @@ test('network: family and socket type become names and tcp/udp/unix; connect has
   assert.deepEqual(a && a.kind === 'accept' && [a.peer, a.local], [{ address: '10.0.0.9', port: 40000 }, { address: '', port: 80 }]);
   const l = one(FrameType.LISTEN, [[Attr.FD, 4], [Attr.FAMILY, 2], [Attr.SOCKTYPE, 1], [Attr.ADDRESS, '0.0.0.0'], [Attr.PORT, 80], [Attr.BACKLOG, 511], [Attr.RESULT, 0]]);
   assert.deepEqual(l && l.kind === 'listen' && [l.local, l.backlog], [{ address: '0.0.0.0', port: 80 }, 511]);
+  // A dual-stack server's IPv4 client is the IPv4 address (named like any other); v6 addresses stay
+  const mapped = one(FrameType.ACCEPT, [[Attr.FD, 4], [Attr.FAMILY, 10], [Attr.SOCKTYPE, 1], [Attr.ADDRESS, '::FFFF:172.17.0.1'], [Attr.PORT, 40000], [Attr.RESULT, 5]]);
+  assert.deepEqual(mapped && mapped.kind === 'accept' && [mapped.family, mapped.peer?.address], ['inet6', '172.17.0.1']);
+  const v6 = one(FrameType.CONNECT, [[Attr.FD, 4], [Attr.FAMILY, 10], [Attr.SOCKTYPE, 1], [Attr.ADDRESS, '::ffff:ac11:1'], [Attr.PORT, 80], [Attr.RESULT, 0]]);
+  assert.equal(v6 && v6.kind === 'connect' && v6.peer?.address, '::ffff:ac11:1');
   const weird = one(FrameType.CONNECT, [[Attr.FAMILY, 99], [Attr.SOCKTYPE, 9], [Attr.PORT, 70000]]);
   assert.deepEqual(weird && weird.kind === 'connect' && [weird.family, weird.protocol, weird.peer?.port], ['af99', 'other', 0]);
 });

@@ -186,7 +186,8 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
     if (e.kind === 'accept' && e.peer?.service) continue;
     const peer = e.peer;
     if (!peer || (!peer.address && !peer.service && !peer.name)) continue;
-    const named = peer.name ?? names.get(peer.address);
+    // The Docker host's address changes every run; baselines call it `host`, so does the graph.
+    const named = peer.host ? 'host' : peer.name ?? names.get(peer.address);
     // An unnamed peer on port 53 is the resolver the container asks (Docker's is 127.0.0.11): say so.
     const label = named ?? (peer.port === 53 ? `DNS ${peer.address}` : peer.address);
     const other = peer.service
