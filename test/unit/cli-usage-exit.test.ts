@@ -23,6 +23,16 @@ test('a usage error in run and up exits 125, like docker run', () => {
   assert.doesNotMatch(label.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
+test("run's options may follow the image, as the README writes them; the app's own options go after --", () => {
+  // Parsed as Imprint's option (an invalid duration), not run as the app's command '--duration abc'.
+  const after = imprint('run', 'imprint-fixture/busybox:latest', '--duration', 'abc');
+  assert.equal(after.status, 125);
+  assert.match(after.stderr, /--duration/);
+  const appOptions = imprint('run', 'imprint-fixture/busybox:latest', 'ls', '-la');
+  assert.equal(appOptions.status, 125);
+  assert.match(appOptions.stderr, /go after --: imprint run IMAGE \[options\] -- CMD ARGS/);
+});
+
 test('help and version still exit 0', () => {
   assert.equal(imprint('--help').status, 0);
   assert.equal(imprint('check', '--help').status, 0);

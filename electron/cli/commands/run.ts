@@ -30,11 +30,11 @@ export function registerRun(program: Command): void {
     .option('--pull', 'pull the image when it is not available locally')
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
     .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)")
-    .passThroughOptions())
+    // Imprint's options go anywhere before `--` (the README puts them after the image); the app's command,
+    // with options of its own, goes after it.
+    .showHelpAfterError("the app's command and its options go after --: imprint run IMAGE [options] -- CMD ARGS..."))
     .action(async (image: string, command: string[], flags: RunFlags) => {
       const config: RunConfig = { image };
-      // With pass-through options, an explicit `--` arrives as the first word.
-      if (command[0] === '--') command = command.slice(1);
       if (command.length) config.command = command;
       if (flags.env?.length) config.env = flags.env;
       if (flags.publish?.length) config.ports = flags.publish;
