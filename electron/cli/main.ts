@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { IMPRINT_VERSION } from '../engine/version.js';
+import { markCommandStart } from './options.js';
 import { registerBaseline } from './commands/baseline.js';
 import { registerCheck } from './commands/check.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -40,8 +41,15 @@ const program = new Command()
   .exitOverride();
 for (const register of COMMANDS) register(program);
 
+/** `imprint run IMAGE CMD ARGS...`: the app's own options are the app's, as with `docker run`. */
+function argvOf(argv: readonly string[]): string[] {
+  const run = program.commands.find((c) => c.name() === 'run');
+  if (argv[2] !== 'run' || !run) return [...argv];
+  return [...argv.slice(0, 3), ...markCommandStart(argv.slice(3), run.options)];
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argvOf(process.argv));
 } catch (err) {
   if (!(err instanceof CommanderError)) throw err;
   // Help and --version end with code 0; commander has already printed its message for the rest.

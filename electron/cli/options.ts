@@ -1,5 +1,5 @@
 /** Parsing helpers shared by the commands: repeatable options and checked numbers. */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, type Command, type Option } from 'commander';
 import type { SessionOptions } from '../engine/index.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -54,4 +54,26 @@ export function runControlOptions(flags: RunControlFlags & { capture?: string })
     ...(flags.probe ? { probePath: flags.probe } : {}),
     labels: labels(flags.label),
   };
+}
+
+/**
+ * Where the app's command starts, as `docker run` reads it: at the first word after `positionals` leading
+ * arguments (the image) that is not one of Imprint's options. Everything from there is the app's, options
+ * included (`imprint run IMG grep -v x --json` runs grep with --json). Imprint's options may still follow
+ * the image (`imprint run redis:7 --duration 30`). Returns `args` with `--` inserted before that word, so
+ * the parser hands the rest over untouched; an explicit `--` is left as it is.
+ */
+export function markCommandStart(args: readonly string[], options: readonly Option[], positionals = 1): string[] {
+  let seen = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-') && a !== '-') {
+      const option = options.find((o) => o.long === a || o.short === a);
+      if (option && (option.required || option.optional) && !a.includes('=')) i++; // its value is the next word
+      continue;
+    }
+    if (seen++ === positionals) return [...args.slice(0, i), '--', ...args.slice(i)];
+  }
+  return [...args];
 }

@@ -23,14 +23,31 @@ test('a usage error in run and up exits 125, like docker run', () => {
   assert.doesNotMatch(label.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
-test("run's options may follow the image, as the README writes them; the app's own options go after --", () => {
+test("run's options may follow the image, as the README writes them", () => {
   // Parsed as Imprint's option (an invalid duration), not run as the app's command '--duration abc'.
   const after = imprint('run', 'imprint-fixture/busybox:latest', '--duration', 'abc');
   assert.equal(after.status, 125);
   assert.match(after.stderr, /--duration/);
-  const appOptions = imprint('run', 'imprint-fixture/busybox:latest', 'ls', '-la');
-  assert.equal(appOptions.status, 125);
-  assert.match(appOptions.stderr, /go after --: imprint run IMAGE \[options\] -- CMD ARGS/);
+});
+
+test("run: the app's command starts at the first word after the image that is not Imprint's, options and all", async () => {
+  const { Command } = await import('commander');
+  const { markCommandStart } = await import('../../electron/cli/options.js');
+  const run = new Command('run').option('--json').option('--duration <s>').option('-e, --env <kv>').option('-i, --interactive');
+  const mark = (...args: string[]) => markCommandStart(args, run.options);
+  assert.deepEqual(mark('img', 'echo', 'hello', '--json'), ['img', '--', 'echo', 'hello', '--json']);
+  assert.deepEqual(mark('img', 'ls', '-la'), ['img', '--', 'ls', '-la']);
+  assert.deepEqual(mark('img', '--duration', '30', '--json', 'sh', '-c', 'x'), ['img', '--duration', '30', '--json', '--', 'sh', '-c', 'x']);
+  assert.deepEqual(mark('--json', '-e', 'A=1', 'img', 'true'), ['--json', '-e', 'A=1', 'img', '--', 'true']);
+  assert.deepEqual(mark('-eA=1', '--duration=3', 'img', '-i', 'cat'), ['-eA=1', '--duration=3', 'img', '-i', '--', 'cat']);
+  assert.deepEqual(mark('img', '--', 'echo', '--json'), ['img', '--', 'echo', '--json'], 'an explicit -- stays');
+  assert.deepEqual(mark('img', '--json'), ['img', '--json'], 'no command');
+});
+
+test('check: a capture file beside --image is a usage error, not a command to run', () => {
+  const r = imprint('check', 'up1.imprint', '--image', 'imprint-fixture/busybox:latest', '--baseline', 'b.yaml');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /goes after --.*drop --image/);
 });
 
 test('help and version still exit 0', () => {

@@ -53,7 +53,9 @@ export function registerCheck(program: Command): void {
     .option('--name <name>', 'container (and service) name for --image')
     .option('--capture <file>', 'also keep the checked run as a capture file'))
     .action(async (args: string[], flags: CheckFlags) => {
-      process.exitCode = await checkCommand(args, flags).catch((err: unknown) => {
+      // Commander drops `--`; whether it was there tells a command from a capture file given by mistake.
+      const dashdash = process.argv.slice(2).includes('--');
+      process.exitCode = await checkCommand(args, flags, dashdash).catch((err: unknown) => {
         console.error(`imprint check: ${(err as Error).message}`);
         return EXIT.error;
       });
@@ -62,10 +64,13 @@ export function registerCheck(program: Command): void {
 
 interface Evidence { events: ImprintEvent[]; incomplete: string[] }
 
-async function checkCommand(args: string[], flags: CheckFlags): Promise<number> {
+async function checkCommand(args: string[], flags: CheckFlags, dashdash: boolean): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw new CliError(`--format is one of ${FORMATS.join(', ')}, not ${flags.format}`);
   const sources = [args.length > 0 && !flags.image, !!flags.image, !!flags.compose].filter(Boolean).length;
   if (sources !== 1) throw new CliError('give exactly one of: a capture file, --image IMAGE, --compose FILE');
+  if (flags.image && args.length && !dashdash) {
+    throw new CliError(`with --image, the command to run goes after --: imprint check --image ${flags.image} --baseline FILE -- ${args.join(' ')} (to check the capture '${args[0]}', drop --image)`);
+  }
   const { baseline, text } = await readBaselineFile(flags.baseline);
   if (flags.output) await checkWritable(flags.output);
 

@@ -18,7 +18,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run an image with the probe and show what it does')
     .argument('<image>', 'image reference, e.g. debian:bookworm')
-    .argument('[command...]', 'command and arguments (after --), replacing the image\'s CMD')
+    .argument('[command...]', 'command and arguments (its options are its own), replacing the image\'s CMD')
     .option('--capture <file>', 'record everything to this capture file')
     .option('--json', 'print events as NDJSON on stdout')
     .option('--duration <seconds>', 'stop the container after this long', seconds)
@@ -30,9 +30,9 @@ export function registerRun(program: Command): void {
     .option('--pull', 'pull the image when it is not available locally')
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
     .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)")
-    // Imprint's options go anywhere before `--` (the README puts them after the image); the app's command,
-    // with options of its own, goes after it.
-    .showHelpAfterError("the app's command and its options go after --: imprint run IMAGE [options] -- CMD ARGS..."))
+    // Imprint's options may follow the image (the README writes them so); the app's command starts at the
+    // first other word and keeps its own options (main.ts, markCommandStart).
+    .showHelpAfterError("usage: imprint run IMAGE [imprint's options] [CMD ARGS...] (or -- CMD ARGS...)"))
     .action(async (image: string, command: string[], flags: RunFlags) => {
       const config: RunConfig = { image };
       if (command.length) config.command = command;
