@@ -175,13 +175,29 @@ export function sequenceGaps(events: Iterable<ImprintEvent>): string[] {
 }
 
 /**
- * Notices that mean the probe did not see the app (native/PROTOCOL.md, "Notice codes"): `ptrace-denied`
- * leaves the app running untraced, so a run without events from it proves nothing.
+ * Why the run shows nothing of an app, though the capture is whole: `ptrace-denied` (native/PROTOCOL.md,
+ * "Notice codes") leaves the app running untraced; and a service whose every exec failed never ran its
+ * app at all (the image's entrypoint is missing, a typo in the command). Either way a run without
+ * deviations proves nothing, so it must not pass a check, nor teach a baseline.
  */
 export function probeBlindSpots(events: Iterable<ImprintEvent>): string[] {
   const out = new Set<string>();
+  const denied = new Set<string>();
+  const started = new Set<string>();
+  const failedExec = new Map<string, string>(); // service → the first exec that failed
   for (const e of events) {
-    if (e.kind === 'notice' && e.code === 'ptrace-denied') out.add(`the probe could not trace ${e.service.slice(0, 64)} (ptrace denied): its behaviour was not seen`);
+    if (e.kind === 'notice' && e.code === 'ptrace-denied') {
+      denied.add(e.service);
+      out.add(`the probe could not trace ${e.service.slice(0, 64)} (ptrace denied): its behaviour was not seen`);
+    } else if (e.kind === 'exec') {
+      if (e.result === 0) started.add(e.service);
+      else if (!failedExec.has(e.service)) failedExec.set(e.service, e.path);
+    }
+  }
+  for (const [service, path] of failedExec) {
+    if (!started.has(service) && !denied.has(service)) {
+      out.add(`the app of ${service.slice(0, 64)} never started: exec ${JSON.stringify(path.slice(0, 256))} failed, and nothing else ran`);
+    }
   }
   return [...out].sort();
 }

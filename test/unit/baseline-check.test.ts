@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { learnBaseline } from '../../common/baseline/learn.js';
 import { checkDrift } from '../../common/baseline/check.js';
 import { shopRun, RunBuilder } from '../baseline/events-fixture.js';
+import type { ImprintEvent } from '../../common/events.js';
 
 const baseline = learnBaseline([shopRun(1), shopRun(30, 'tmp.Jq8s1X')].map((r) => ({ events: r.events })), { seccomp: 'unconfined' });
 
@@ -108,4 +109,17 @@ test('a probe that could not trace the app makes the check inconclusive, never c
   const out = checkDrift(baseline, { events: r.events.filter((e) => e.service === 'web' || e.kind === 'notice').map((e, i) => ({ ...e, seq: i + 2 })) });
   assert.equal(out.verdict, 'inconclusive');
   assert.match(out.incomplete.join(), /could not trace web \(ptrace denied\)/);
+});
+
+test('an app that never started (every exec failed) is inconclusive, never clean; one failed PATH probe is not', () => {
+  const neverRan = new RunBuilder().exec('web', 7, '/nope', ['/nope'], -2);
+  // the probe's fast path reports a failed exec without its error number (no result)
+  const { result: _, ...noResult } = neverRan.events[0] as Extract<ImprintEvent, { kind: 'exec' }>;
+  const out = checkDrift(baseline, { events: [...neverRan.events, { ...noResult, seq: 99, path: '/bin/nope' }] });
+  assert.equal(out.verdict, 'inconclusive');
+  assert.match(out.incomplete.join(), /the app of web never started: exec "\/nope" failed/);
+  // A shell's failed PATH search followed by the real program: it started.
+  const started = shopRun(1);
+  started.exec('web', 999, '/usr/local/bin/nginx', ['nginx'], -2);
+  assert.doesNotMatch(checkDrift(baseline, { events: started.events }).incomplete.join(), /never started/);
 });
