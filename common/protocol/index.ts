@@ -5,5 +5,5 @@ export { FrameDecoder, bytesAttr, intAttr, type DecoderStats, type RecordSink } 
 export { toEvent, accessList, familyName, protocolOf, qtypeName, type EventContext } from './to-event.js';
 export { clockFromHello, readEnd, readHello, type ProbeEnd, type ProbeHello, type RunClock } from './run-info.js';
 export { ProbeStream, type ProbeStreamBatch } from './probe-stream.js';
-export { bytesToText, textToBytes, MAX_TEXT_CHARS, type DecodedText } from './text.js';
+export { bytesToText, readableText, textToBytes, MAX_TEXT_CHARS, type DecodedText } from './text.js';
 export { encodeFrame, concatBytes, FrameStreamBuilder, type AttrValue, type FrameSpec } from './frame-encoder.js';

@@ -105,3 +105,13 @@ export function textToBytes(text: string): Uint8Array {
   }
   return Uint8Array.from(parts);
 }
+
+/**
+ * Escaped text made readable for a person (an app's log lines in a terminal or the log view): `\\` back to
+ * `\` (JSON logs are full of `\"`) and `\x09` back to a tab. Every other escape stays visible as `\xNN`,
+ * so a hostile line still cannot move a terminal's cursor or fake a line break. Not reversible (a literal
+ * `\x41` and an escaped byte look alike): for display only, never for what is stored.
+ */
+export function readableText(text: string): string {
+  return text.includes('\\') ? text.replace(/\\(\\|x09)/g, (_, e: string) => (e === '\\' ? '\\' : '\t')) : text;
+}

@@ -6,6 +6,7 @@
  * Ctrl-C stops the run (SIGTERM to the app, then kill); a third Ctrl-C gives up waiting for the clean-up.
  */
 import type { ImprintEvent } from '../../common/events.js';
+import { readableText } from '../../common/protocol/text.js';
 import { EngineError, type RunResult, type RunSession, type SessionMessage } from '../engine/index.js';
 
 export interface OutputMode {
@@ -49,7 +50,7 @@ export function printEvents(events: ImprintEvent[], mode: OutputMode): void {
   let err = '';
   for (const e of events) {
     if (e.kind !== 'log') continue;
-    const line = (mode.prefix ? `${e.service} | ` : '') + e.line + '\n';
+    const line = (mode.prefix ? `${e.service} | ` : '') + readableText(e.line) + '\n';
     if (e.stream === 'stderr') err += line;
     else out += line;
   }

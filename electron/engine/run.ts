@@ -70,6 +70,13 @@ export function parsePorts(ports: readonly string[]): { exposed: Record<string, 
   return { exposed, bindings };
 }
 
+/** Whether a container's USER (`name`, `uid`, `uid:gid`; empty for the default) is root. A name other
+ * than `root` is taken as another user: the image's /etc/passwd is not read. */
+export function runsAsRoot(user: string | undefined): boolean {
+  const name = (user ?? '').split(':')[0]!.trim();
+  return name === '' || name === 'root' || name === '0';
+}
+
 export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
   const command = effectiveCommand(spec);
   if (command.length === 0) {
@@ -93,7 +100,10 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
       // The event stream would otherwise be stored a second time by the log driver; attach still works.
       LogConfig: { Type: 'none', Config: {} },
       // The probe keeps CAP_SYS_PTRACE to read tracees that drop privileges; it removes it from the app.
-      CapAdd: ['SYS_PTRACE'],
+      // Only a root probe can use it, and only a root probe can drop it from the app's bounding set
+      // (PR_CAPBSET_DROP needs CAP_SETPCAP): for another user it would stay there, for a setuid program
+      // to pick up under --no-seccomp. So another user gets exactly the capabilities docker gives it.
+      CapAdd: runsAsRoot(spec.user ?? spec.imageInfo.Config?.User) ? ['SYS_PTRACE'] : [],
       PortBindings: bindings,
       ...(spec.network ? { NetworkMode: spec.network } : {}),
       ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),

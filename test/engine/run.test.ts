@@ -1,6 +1,7 @@
 /** Single-image runs against the real dockerd with the real probe; nothing may be left behind. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { mkdtemp, rm, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,8 +9,9 @@ import { Readable } from 'node:stream';
 import Dockerode from 'dockerode';
 import type { ImprintEvent } from '../../common/events.js';
 import { readCapture } from '../../electron/capture/reader.js';
-import { EngineError, startRun, sweepLeftovers, type SessionMessage } from '../../electron/engine/index.js';
+import { EngineError, startCompose, startRun, sweepLeftovers, type SessionMessage } from '../../electron/engine/index.js';
 import { createOptions, effectiveCommand } from '../../electron/engine/run.js';
+import { readableText } from '../../common/protocol/text.js';
 import { BUSYBOX, TEST_LABELS, leftovers } from './helpers.js';
 
 const docker = new Dockerode();
@@ -28,6 +30,31 @@ test('the container is created from the image config with the probe as entrypoin
   assert.deepEqual(o.HostConfig?.PortBindings, { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostPort: '' }] });
   assert.deepEqual(o.Labels, { a: 'b', 'imprint.service': 's' });
   assert.throws(() => createOptions({ service: 's', image: BUSYBOX, imageInfo: fakeInfo, labels: {}, ports: ['99999:1'] }), EngineError);
+  // CAP_SYS_PTRACE only for a root probe (only root can use it, and drop it from the app's sets)
+  assert.deepEqual(o.HostConfig?.CapAdd, ['SYS_PTRACE']);
+  const nobody = { ...fakeInfo, Config: { ...fakeInfo.Config, User: 'nobody' } } as Dockerode.ImageInspectInfo;
+  assert.deepEqual(createOptions({ service: 's', image: BUSYBOX, imageInfo: nobody, labels: {} }).HostConfig?.CapAdd, []);
+  assert.deepEqual(createOptions({ service: 's', image: BUSYBOX, imageInfo: nobody, labels: {}, user: '0:0' }).HostConfig?.CapAdd, ['SYS_PTRACE']);
+  assert.deepEqual(createOptions({ service: 's', image: BUSYBOX, imageInfo: fakeInfo, labels: {}, user: '65534' }).HostConfig?.CapAdd, []);
+});
+
+test('an app run as another user has the bounding set docker gives it, with no CAP_SYS_PTRACE of ours', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-user-'));
+  try {
+    const file = join(dir, 'user.yaml');
+    const script = 'grep -E "^(Uid|CapBnd)" /proc/self/status';
+    await writeFile(file, `services:\n  app: { image: ${BUSYBOX}, user: "65534", command: ["sh", "-c", ${JSON.stringify(script)}] }\n`);
+    const session = await startCompose({ file }, { labels: TEST_LABELS, probeArgs: ['--no-seccomp'] });
+    const r = await session.done;
+    assert.equal(r.exitCode, 0, r.problems.join());
+    const lines = session.events(0, 10_000).events.flatMap((e) => (e.kind === 'log' ? [readableText(e.line).replace(/\s+/g, ' ').trim()] : []));
+    const plain = execFileSync('docker', ['run', '--rm', '--label', 'imprint.test=1', '--network', 'none', '-u', '65534', BUSYBOX, 'sh', '-c', script], { encoding: 'utf8' })
+      .split('\n').filter(Boolean).map((l) => l.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(lines, plain);
+    assert.ok(plain.some((l) => l.startsWith('Uid: 65534')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('a run: events, models, exit code, capture round trip, nothing left behind', async () => {

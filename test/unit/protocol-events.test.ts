@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { eventSchema, type ImprintEvent } from '../../common/events.js';
 import {
   Attr, FLAG_TRUNCATED, FrameDecoder, FrameStreamBuilder, FrameType, ProbeStream, bytesToText, encodeFrame,
-  textToBytes, toEvent, type Frame,
+  readableText, textToBytes, toEvent, type Frame,
 } from '../../common/protocol/index.js';
 
 const clock = { wallMs: (ns: number) => ns / 1e6 };
@@ -37,6 +37,14 @@ test('text: UTF-8 kept, invalid bytes and controls escaped, backslash doubled, r
     assert.equal(bytesToText(Uint8Array.from(bytes)).text, text);
     assert.deepEqual([...textToBytes(text)], bytes);
   }
+});
+
+test('readable text: a JSON log line reads as written, tabs are tabs, other controls stay escaped', () => {
+  const t = (s: string) => readableText(bytesToText(new TextEncoder().encode(s)).text);
+  assert.equal(t('{"msg":"say \\"hi\\"","path":"C:\\\\x"}'), '{"msg":"say \\"hi\\"","path":"C:\\\\x"}');
+  assert.equal(t('Uid:\t0\t0'), 'Uid:\t0\t0');
+  assert.equal(t('\x1b[31mred\r'), '\\x1b[31mred\\x0d', 'no terminal escape, no carriage return');
+  assert.equal(t('literal \\x09'), 'literal \\x09', 'an escaped backslash before x09 is a backslash, not a tab');
 });
 
 test('text is bounded: a 64 KiB attribute of escapes is cut and says so', () => {

@@ -2,6 +2,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { EventOf, ImprintEvent } from '../../../common/events.js';
+import { readableText } from '../../../common/protocol/text.js';
 
 export function LogView({ events }: { events: readonly ImprintEvent[] }) {
   const [query, setQuery] = useState('');
@@ -34,7 +35,7 @@ export function LogView({ events }: { events: readonly ImprintEvent[] }) {
                   <span className="svc">{l.service}</span>
                   {/* the writing process; pid 0: the probe could not tell (native/PROTOCOL.md, LOG) */}
                   <span className="pid" title={l.pid ? `written by pid ${l.pid}` : 'writer unknown'}>{l.pid || ''}</span>
-                  <span className="mono">{l.line}</span>
+                  <span className="mono">{readableText(l.line)}</span>
                 </div>
               );
             })}
