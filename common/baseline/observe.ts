@@ -83,6 +83,9 @@ function namePeer(ep: Endpoint, protocol: NetProtocol, container: string, table:
   return { peer: address, kind: 'address' };
 }
 
+/** -EEXIST: the file or directory to create was already there. */
+const EEXIST = -17;
+
 const isNet = (family: string) => family === 'inet' || family === 'inet6' || family === 'unix';
 
 /** Calls `emit` once per fact, in event order. Events must be in capture order (per container, by seq). */
@@ -117,9 +120,11 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
       case 'unlink': file('delete', ev.path); break;
       case 'rmdir': file('delete', ev.path, true); break;
       case 'rename': file('delete', ev.path); file('create', ev.path2); break;
-      case 'mkdir': file('create', ev.path, true); break;
-      case 'mknod': file('create', ev.path); break;
-      case 'link': case 'symlink': file('create', ev.path2 ?? ev.path); break;
+      // EEXIST created nothing (the kernel fails it before any permission check): `mkdir -p` tries every
+      // parent, and learning those would grant `create /` to an AppArmor profile.
+      case 'mkdir': if (ev.result !== EEXIST) file('create', ev.path, true); break;
+      case 'mknod': if (ev.result !== EEXIST) file('create', ev.path); break;
+      case 'link': case 'symlink': if (ev.result !== EEXIST) file('create', ev.path2 ?? ev.path); break;
       case 'chmod': case 'chown': case 'truncate': file('write', ev.path); break;
       case 'mount': case 'umount': file('write', ev.path2 ?? ev.path); break;
       case 'listen': case 'bind': {

@@ -33,6 +33,16 @@ test('learns each category per service, with the executable that did it', () => 
   assert.deepEqual(b.learned, { runs: 1, seccomp: 'unconfined', arch: 'x86_64', alwaysAllowed: [...ALWAYS_ALLOWED.x86_64] });
 });
 
+test('mkdir -p: parents that already existed (EEXIST) are not learned as created', () => {
+  const r = new RunBuilder();
+  r.exec('web', 7, '/bin/mkdir', ['mkdir', '-p', '/tmp/a/b']);
+  for (const [path, result] of [['/', -17], ['/tmp', -17], ['/tmp/a', 0], ['/tmp/a/b', 0]] as const) {
+    r.file('web', 7, 'mkdir', path);
+    (r.events.at(-1) as { result: number }).result = result;
+  }
+  assert.deepEqual(learn(r).services.web!.files.create.map((f) => f.path), ['/tmp/a/', '/tmp/a/b/']);
+});
+
 test('two runs of the same behaviour give byte-identical files', () => {
   const a = stringifyBaseline(learn(shopRun(1, 'tmp.a8Xk2P'), shopRun(40, 'tmp.Zq81Lm')), SCHEMA);
   const b = stringifyBaseline(learn(shopRun(300, 'tmp.p0Op0O'), shopRun(9, 'tmp.7hHq2w')), SCHEMA);
