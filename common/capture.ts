@@ -98,6 +98,9 @@ export const containerRecordSchema = z.object({
   /** Gateways of the container's networks: the Docker host as the container sees it. */
   gateways: z.array(short).max(64).optional(),
   aliases: z.array(short).max(64).optional(),
+  /** The networks the container joined (compose networks by their name in the file), with the subnet the
+   * container has on each: peers in them that are none of the run's containers are named by network. */
+  networks: z.array(z.object({ name: short, subnets: z.array(short).max(8) })).max(64).optional(),
 });
 export const probeRecordSchema = z.object({
   record: z.literal('probe'), ...where,

@@ -26,6 +26,11 @@ export const endpointSchema = z.object({
    * traffic to or from a published port. It changes from run to run, so baselines name it `host`.
    */
   host: z.literal(true).optional(),
+  /**
+   * The address is on this Docker network of the run but belongs to none of its containers: another
+   * container on the same network. Baselines name the peer by the network, whose name does not change.
+   */
+  network: text.optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 

@@ -6,6 +6,7 @@
 import { CaptureParser, type CaptureHeader, type RunRecord } from '../capture.js';
 import type { Endpoint, ImprintEvent } from '../events.js';
 import type { LearningRun } from './learn.js';
+import { RunNetworks } from '../models/run-networks.js';
 
 export interface CaptureInput {
   events: ImprintEvent[];
@@ -23,6 +24,8 @@ export class CaptureCollector {
   private addressesOf = new Map<string, Set<string>>();
   /** The Docker host as the run's containers saw it: a fresh address every run, so named `host`. */
   private gateways = new Set<string>();
+  /** Other containers on the run's networks: named by the network (run-networks.ts). */
+  private networks = new RunNetworks();
   private probeArch: string | undefined;
   private parser = new CaptureParser({
     onEvent: (e) => { if (this.keep(e)) this.events.push(e); },
@@ -30,6 +33,7 @@ export class CaptureCollector {
       if (r.record === 'container') {
         for (const a of r.addresses) this.serviceByAddress.set(a, r.service);
         for (const g of r.gateways ?? []) this.gateways.add(g);
+        this.networks.add(r.networks ?? []);
         const set = this.addressesOf.get(r.service) ?? new Set<string>();
         for (const a of r.addresses) set.add(a);
         this.addressesOf.set(r.service, set);
@@ -46,10 +50,12 @@ export class CaptureCollector {
   finish(): CaptureInput {
     const summary = this.parser.finish();
     const nameOf = (ep: Endpoint | undefined): Endpoint | undefined => {
-      if (!ep || ep.service) return ep;
+      if (!ep || ep.service || ep.host) return ep;
       if (this.gateways.has(ep.address)) return { ...ep, host: true };
       const service = this.serviceByAddress.get(ep.address);
-      return service ? { ...ep, service } : ep;
+      if (service) return { ...ep, service };
+      const network = this.networks.networkOf(ep.address);
+      return network ? { ...ep, network } : ep;
     };
     const named = this.events.map((e) => (e.kind === 'connect' || e.kind === 'accept') && e.peer && !e.peer.service
       ? { ...e, peer: nameOf(e.peer)! } : e);

@@ -72,7 +72,8 @@ class ProcessTable {
   }
 }
 
-/** How a remote end is named: its service, else its DNS name, else its address. */
+/** How a remote end is named: the Docker host, its service, its DNS name, the run's network it is on
+ * (another container there), else its address. */
 function namePeer(ep: Endpoint, protocol: NetProtocol, container: string, table: ProcessTable): { peer: string; kind: PeerKind; address?: string } {
   if (protocol === 'unix') return { peer: ep.address.startsWith('/') ? normalizePath(ep.address) : ep.address.slice(0, 256), kind: 'unix' };
   const address = ep.address.slice(0, 64);
@@ -80,6 +81,7 @@ function namePeer(ep: Endpoint, protocol: NetProtocol, container: string, table:
   if (ep.service) return { peer: ep.service.slice(0, 256), kind: 'service' };
   const name = ep.name ?? table.nameOf(container, address);
   if (name) return { peer: name.slice(0, 253), kind: 'dns', address };
+  if (ep.network) return { peer: ep.network.slice(0, 256), kind: 'network' };
   return { peer: address, kind: 'address' };
 }
 

@@ -36,9 +36,10 @@ export const listenItem = z.object({
   ...seen,
 }).strict();
 
-/** How a peer is named: its service in the same run, its DNS name, else its address (or unix socket path). */
-/** `host`: the Docker host (a published port, or the host's own services), whatever its address that run. */
-export const peerKind = z.enum(['service', 'dns', 'address', 'unix', 'host']);
+/** How a peer is named: its service in the same run, its DNS name, else its address (or unix socket path).
+ * `host`: the Docker host (a published port, or the host's own services), whatever its address that run.
+ * `network`: another container on one of the run's Docker networks (named by the network), not the run's. */
+export const peerKind = z.enum(['service', 'dns', 'address', 'unix', 'host', 'network']);
 
 export const outboundItem = z.object({
   peer: text,

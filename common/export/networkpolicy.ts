@@ -18,6 +18,11 @@ const cidr = (address: string) => `${address}/${address.includes(':') ? 128 : 32
 
 function peersOf(item: InboundItem | OutboundItem, notes: string[], direction: string): Peer[] {
   if (item.kind === 'service') return [{ podSelector: { matchLabels: { app: slug(item.peer) } } }];
+  if (item.kind === 'network') {
+    // Another container on the same Docker network: in a cluster, another pod of the namespace.
+    notes.push(`${direction} ${item.protocol}/${item.port} network ${item.peer}: another container on that network; allowed here from any pod of the namespace, narrow it to the pods you mean`);
+    return [{ podSelector: {} }];
+  }
   if (item.kind === 'host') {
     // The Docker host's bridge address means nothing in a cluster: name the gap instead of inventing a peer.
     notes.push(`${direction} ${item.protocol}/${item.port} host: traffic with the Docker host (a published port); allow your ingress or node addresses here by hand`);

@@ -100,6 +100,7 @@ export class ConnectionGraph {
   private target(ep: Endpoint, self: string): GraphNode | undefined {
     if (ep.service !== undefined) return this.addService(ep.service);
     if (ep.host) return this.node('external:host', 'external', 'host', ep.address);
+    if (ep.network !== undefined && ep.name === undefined) return this.node(`external:network:${ep.network}`, 'external', `network ${ep.network}`, ep.address);
     if (ep.address === DOCKER_DNS) return this.node('external:docker-dns', 'external', 'docker dns', ep.address);
     if (isLoopback(ep.address)) return this.addService(self);
     const label = ep.name ?? ep.address;

@@ -7,13 +7,14 @@ import type { ImprintEvent } from '../events.js';
 import { ConnectionGraph, type ConnectionGraphSnapshot } from './connection-graph.js';
 import { Counters, type CountersSnapshot } from './counters.js';
 import { FileActivity, type FileActivitySnapshot } from './file-activity.js';
-import { PeerNamer } from './peer-namer.js';
+import { PeerNamer, type ServicePlace } from './peer-namer.js';
 import { ProcessTree, type ProcessTreeSnapshot } from './process-tree.js';
 import { Timeline, type TimelineSnapshot } from './timeline.js';
 
 export { ConnectionGraph, Counters, FileActivity, PeerNamer, ProcessTree, Timeline };
 export type { GraphEdge, GraphNode, ConnectionGraphSnapshot } from './connection-graph.js';
 export type { CountersSnapshot } from './counters.js';
+export type { ServicePlace } from './peer-namer.js';
 export type { FileEntry, FileActivitySnapshot } from './file-activity.js';
 export type { ProcessNode, ProcessTreeSnapshot } from './process-tree.js';
 export type { TimelineBucket, TimelineSnapshot } from './timeline.js';
@@ -40,10 +41,9 @@ export class RunModels {
     this.timeline = new Timeline(opts.bucketMs);
   }
 
-  /** A container of the run, with its addresses, DNS aliases and network gateways (from the engine, or a
-   * capture's records). */
-  addService(service: string, addresses: readonly string[] = [], aliases: readonly string[] = [], gateways: readonly string[] = []): void {
-    this.namer.addService(service, addresses, aliases, gateways);
+  /** A container of the run, with where it is on the network (from the engine, or a capture's records). */
+  addService(service: string, place: ServicePlace = {}): void {
+    this.namer.addService(service, place);
     this.graph.addService(service);
   }
 

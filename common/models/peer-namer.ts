@@ -5,12 +5,23 @@
  * - `peer.name` when a DNS answer seen earlier in the run resolved that address (answers from any
  *   container count: a compose service often resolves what another connects to);
  * - `peer.host` when the address is a gateway of one of the run's networks: the Docker host (a published
- *   port, a service on the host). Its address is new every run, so it is named as baselines name it.
+ *   port, a service on the host). Its address is new every run, so it is named as baselines name it;
+ * - `peer.network` when the address is in a subnet of the run's networks and none of the above: another
+ *   container on that network (run-networks.ts).
  * A DNS answer for a service's own name also maps its addresses to that service, which covers the moment
  * between a container's start and the engine learning its address.
  * Bounded: at most MAX_NAMES remembered addresses; the oldest are forgotten first.
  */
 import type { Endpoint, ImprintEvent } from '../events.js';
+import { RunNetworks, type RunNetwork } from './run-networks.js';
+
+/** Where one container of the run is: its addresses, DNS aliases, and its networks' gateways and subnets. */
+export interface ServicePlace {
+  addresses?: readonly string[];
+  aliases?: readonly string[];
+  gateways?: readonly string[];
+  networks?: readonly RunNetwork[];
+}
 
 const MAX_NAMES = 20_000;
 const MAX_GATEWAYS = 256;
@@ -21,13 +32,14 @@ export class PeerNamer {
   private serviceNames = new Map<string, string>();
   private dnsNames = new Map<string, string>();
   private gateways = new Set<string>();
+  private networks = new RunNetworks();
 
-  /** The run's container `service` has these addresses and DNS aliases, on networks with these gateways. */
-  addService(service: string, addresses: readonly string[], aliases: readonly string[] = [], gateways: readonly string[] = []): void {
-    for (const a of addresses) if (a) this.services.set(a, service);
-    for (const g of gateways) if (g && this.gateways.size < MAX_GATEWAYS) this.gateways.add(g);
+  addService(service: string, place: ServicePlace = {}): void {
+    for (const a of place.addresses ?? []) if (a) this.services.set(a, service);
+    for (const g of place.gateways ?? []) if (g && this.gateways.size < MAX_GATEWAYS) this.gateways.add(g);
+    this.networks.add(place.networks ?? []);
     this.serviceNames.set(service.toLowerCase(), service);
-    for (const alias of aliases) this.serviceNames.set(alias.toLowerCase(), service);
+    for (const alias of place.aliases ?? []) this.serviceNames.set(alias.toLowerCase(), service);
   }
 
   serviceOf(address: string): string | undefined {
@@ -59,6 +71,10 @@ export class PeerNamer {
     const service = this.services.get(ep.address);
     if (service !== undefined) ep.service = service;
     else if (this.gateways.has(ep.address)) ep.host = true;
+    else {
+      const network = this.networks.networkOf(ep.address);
+      if (network !== undefined) ep.network = network;
+    }
     const name = this.dnsNames.get(ep.address);
     if (name !== undefined && ep.name === undefined) ep.name = name;
   }

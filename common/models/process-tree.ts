@@ -6,7 +6,7 @@
 import type { EventOf, ImprintEvent } from '../events.js';
 
 export const MAX_PROCESSES = 100_000;
-/** Execs remembered per process (a shell that execs in place keeps its chain). */
+/** Execs remembered per process (a shell that execs in place keeps its chain; the first is always kept). */
 const MAX_EXEC_HISTORY = 8;
 
 export interface ProcessNode {
@@ -23,7 +23,8 @@ export interface ProcessNode {
   argv?: string[];
   cwd?: string;
   uid?: number;
-  /** Earlier execs of this pid (most recent last), when it exec'd more than once. */
+  /** Earlier execs of this pid (most recent last), when it exec'd more than once: the first (for the
+   *  entrypoint, the image's own) and the latest MAX_EXEC_HISTORY - 1. */
   execs?: string[];
   threads: number;
   /** Successful execs by this pid (0: still running its parent's image). */
@@ -94,7 +95,8 @@ export class ProcessTree {
     if (!n) return;
     if (n.execCount > 0 && n.exe !== undefined) {
       (n.execs ??= []).push(n.exe);
-      if (n.execs.length > MAX_EXEC_HISTORY) n.execs.shift();
+      // Forget the middle of a long chain, not its start: the first names what the container was told to run.
+      if (n.execs.length > MAX_EXEC_HISTORY) n.execs.splice(1, 1);
     }
     n.execCount++;
     n.exe = ev.path;

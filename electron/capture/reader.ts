@@ -43,7 +43,7 @@ export async function replayCapture(path: string, opts: ReplayOptions = {}): Pro
     onHeader: (h) => { for (const s of h.services) models.addService(s.service); },
     onRecord: (r) => {
       records.push(r);
-      if (r.record === 'container') models.addService(r.service, r.addresses, r.aliases ?? [], r.gateways ?? []);
+      if (r.record === 'container') models.addService(r.service, r);
       if (r.record === 'problem' && r.code === 'seq-gap') models.counters.noteGap(0);
       if (r.record === 'exit') models.counters.dropped += r.missing;
     },

@@ -1,14 +1,15 @@
 /**
  * Why a file cannot be written where the user asked, found before any work starts: a run whose capture
  * fails to open has already created networks (and the user waited for image checks), and `imprint baseline`
- * would have read every capture first. Used for `--capture` (engine) and `-o` (CLI).
+ * would have read every capture first. Used for `--capture` (engine) and `-o` (CLI), which must also not name
+ * one of the command's own inputs (`outputClash`).
  *
  * Creating a file is the only reliable test: access(2) says yes to root almost everywhere, and /proc accepts
  * no new files (Node's recursive mkdir even loops forever below it, so nothing here creates directories).
  */
 import { randomBytes } from 'node:crypto';
-import { open, stat, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { open, realpath, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** A short phrase ("directory out does not exist"), or undefined when a file can be created at `path`. */
 export async function whyNotWritable(path: string): Promise<string | undefined> {
@@ -40,4 +41,30 @@ async function missingDirectory(dir: string, shown: string): Promise<string> {
     if (info) break;
   }
   return `directory ${shown} does not exist`;
+}
+
+/** A file a command reads, and what it is to the user ("the baseline"), for the message. */
+export interface CommandInput { path: string; role: string }
+
+/**
+ * The input that writing `output` would replace, or undefined: `baseline X.imprint -o X.imprint` would
+ * otherwise swap the capture for YAML after reading it. The same file through a symlink (the atomic write
+ * follows it), a hard link or another spelling of the path counts; inputs that do not exist yet (a
+ * --capture still to be recorded) are compared by their real directory and name.
+ */
+export async function outputClash(output: string, inputs: readonly CommandInput[]): Promise<CommandInput | undefined> {
+  const target = await identity(output);
+  for (const input of inputs) if ((await identity(input.path)) === target) return input;
+  return undefined;
+}
+
+/**
+ * Device and inode of an existing file (after symlinks), else the real path it would be created at. The path
+ * is resolved first, as the atomic write resolves it: `missing/../b.yaml` is written as `b.yaml`.
+ */
+async function identity(path: string): Promise<string> {
+  const abs = resolve(path);
+  const info = await stat(abs).catch(() => undefined);
+  if (info) return `inode ${info.dev}:${info.ino}`;
+  return `path ${join(await realpath(dirname(abs)).catch(() => dirname(abs)), basename(abs))}`;
 }

@@ -4,7 +4,7 @@
  * at the end the file is fsynced and renamed to `FILE` atomically. A write error (disk full) stops the
  * writing, is reported by `error`, and never stops the run.
  */
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { captureHeaderLine, type CaptureHeader, type EndRecord, type RunRecord } from '../../common/capture.js';
 
 const FLUSH_MS = 250;
@@ -110,6 +110,18 @@ export class CaptureWriter {
     if (this.error) return this.partialPath;
     await rename(this.partialPath, this.path);
     return this.path;
+  }
+
+  /**
+   * Stops writing and removes `FILE.partial`: for a run none of whose containers started, which recorded
+   * nothing, so a file would only block the retry (`--capture` refuses an existing file without --force).
+   */
+  async discard(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.writing;
+    await this.fh.close().catch(() => undefined);
+    await unlink(this.partialPath).catch(() => undefined);
   }
 
   /** Stops writing and leaves `FILE.partial` as it is (what a crash would leave). */

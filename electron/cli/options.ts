@@ -4,9 +4,20 @@ import type { SessionOptions } from '../engine/index.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** --duration: more than 0 (a run of 0 s would end before it began), at most a day. */
 export function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('expected a number of seconds between 0 and 86400');
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('expected a number of seconds greater than 0 and at most 86400');
+  return n;
+}
+
+/**
+ * --stop-timeout: 0 is allowed and kills at once after SIGTERM, as `docker stop -t 0` does. Whole seconds
+ * only: the engine answers `stop?t=0.5` with an error, and the container would then not be stopped.
+ */
+export function graceSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 86_400) throw new InvalidArgumentError('expected a whole number of seconds from 0 (kill at once) to 86400');
   return n;
 }
 
@@ -41,7 +52,7 @@ export interface RunControlFlags { force?: boolean; stopTimeout?: number; label?
 export function addRunControlOptions(command: Command): Command {
   return command
     .option('--force', 'replace the --capture file if it exists')
-    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10)', seconds)
+    .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10; 0 kills at once)', graceSeconds)
     .option('--label <key=value>', 'extra label on every container and network the run creates (repeatable)', labelEntry)
     .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)');
 }
@@ -50,7 +61,8 @@ export function addRunControlOptions(command: Command): Command {
 export function runControlOptions(flags: RunControlFlags & { capture?: string }): SessionOptions {
   return {
     ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
-    ...(flags.stopTimeout ? { stopGraceSeconds: flags.stopTimeout } : {}),
+    // 0 is a real choice (kill at once), not "unset".
+    ...(flags.stopTimeout !== undefined ? { stopGraceSeconds: flags.stopTimeout } : {}),
     ...(flags.probe ? { probePath: flags.probe } : {}),
     labels: labels(flags.label),
   };

@@ -9,6 +9,7 @@ import { EngineError } from './connection.js';
 import { AttachDemuxer } from './demux.js';
 import { PROBE_PATH_IN_CONTAINER, probeArchive, type ProbeBinary } from './probe-binary.js';
 import { LABEL_SERVICE } from './cleanup.js';
+import { subnetOf, type RunNetwork } from '../../common/models/run-networks.js';
 
 export interface ContainerSpec {
   service: string;
@@ -207,18 +208,22 @@ export class ProbedContainer {
     }
   }
 
-  /** Addresses on each network the container joined. */
-  async addresses(): Promise<{ addresses: string[]; gateways: string[]; name: string }> {
+  /** Where the container is on each network it joined: addresses, gateways, subnets. */
+  async addresses(): Promise<{ addresses: string[]; gateways: string[]; networks: RunNetwork[]; name: string }> {
     const info = await this.container.inspect();
     const addresses: string[] = [];
     const gateways: string[] = [];
-    for (const n of Object.values(info.NetworkSettings?.Networks ?? {})) {
+    const networks: RunNetwork[] = [];
+    for (const [network, n] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
       if (n.IPAddress) addresses.push(n.IPAddress);
       if (n.GlobalIPv6Address) addresses.push(n.GlobalIPv6Address);
       if (n.Gateway) gateways.push(n.Gateway);
       if (n.IPv6Gateway) gateways.push(n.IPv6Gateway);
+      const subnets = [subnetOf(n.IPAddress, n.IPPrefixLen), subnetOf(n.GlobalIPv6Address, n.GlobalIPv6PrefixLen)].filter((s): s is string => !!s);
+      // A compose run's networks are created as imprint-<run id>_<name>: the name in the file is the stable one.
+      if (subnets.length) networks.push({ name: network.replace(/^imprint-[0-9a-f]{10}_/, ''), subnets });
     }
-    return { addresses, gateways, name: info.Name.replace(/^\//, '') };
+    return { addresses, gateways, networks, name: info.Name.replace(/^\//, '') };
   }
 
   /** SIGTERM to the probe (it forwards it to the app), kill after `graceSeconds`. */

@@ -38,6 +38,8 @@ class ContainerRun {
   engineLost = false;
   decodeErrors = 0;
   outputRecords = 0;
+  /** The engine started it: from then on the capture holds what the run did, and is kept whatever follows. */
+  started = false;
   stderrCarry = '';
   /** Reading is paused while the capture file catches up. */
   paused = false;
@@ -170,12 +172,16 @@ class Session implements RunSession {
         this.runs.push(run);
         await pc.attach((b) => this.onStdout(run, b), (b) => this.onStderr(run, b));
         await pc.start();
+        run.started = true;
         // stopAll() ran while this container was being created: it was not started yet, so stop it now.
         if (this.stopRequested) void pc.stop(this.opts.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS).catch(() => undefined);
         if (full.openStdin && this.opts.stdin) pc.feedStdin(this.opts.stdin);
-        const { addresses, gateways, name } = await pc.addresses();
-        this.models.addService(spec.service, addresses, spec.aliases ?? [], gateways);
-        this.record({ record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses, ...(gateways.length ? { gateways } : {}), ...(spec.aliases ? { aliases: spec.aliases } : {}) });
+        const { addresses, gateways, networks, name } = await pc.addresses();
+        this.models.addService(spec.service, { addresses, gateways, networks, aliases: spec.aliases ?? [] });
+        this.record({
+          record: 'container', time: Date.now(), service: spec.service, container: run.container, name, addresses,
+          ...(gateways.length ? { gateways } : {}), ...(spec.aliases ? { aliases: spec.aliases } : {}), ...(networks.length ? { networks } : {}),
+        });
         void this.monitor(run);
       }
     } catch (err) {
@@ -345,7 +351,10 @@ class Session implements RunSession {
     }
     if (this.stopRequested && run.exit?.exitCode === 137 && !run.stream.end) {
       const grace = this.opts.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
-      this.message({ level: 'warning', code: 'killed', service: run.service, text: `${run.service} did not exit within ${grace} s of SIGTERM and was killed, so the end of its capture is missing: give it longer with --stop-timeout` });
+      const text = grace === 0
+        ? `${run.service} was killed at once (a stop timeout of 0), so the end of its capture is missing`
+        : `${run.service} did not exit within ${grace} s of SIGTERM and was killed, so the end of its capture is missing: give it longer with --stop-timeout`;
+      this.message({ level: 'warning', code: 'killed', service: run.service, text });
     }
     if (ended.error && !run.engineLost) {
       this.message({ level: 'warning', code: 'stream', service: run.service, text: `the attach stream of ${run.service} broke: ${ended.error}` });
@@ -416,7 +425,12 @@ class Session implements RunSession {
       record: 'end', time: this.endedAt, complete: problems.size === 0, problems: [...problems], events: this.models.counters.events,
       missing: dropped, decodeErrors: this.models.counters.decodeErrors, ...(exitCode !== undefined ? { exitCode } : {}),
     };
-    if (this.writer) {
+    if (this.writer && !this.runs.some((r) => r.started)) {
+      // Nothing ran, so nothing was recorded: a header-only file would only make the retry (with the
+      // mistake fixed) refuse the same --capture path as "already exists".
+      await this.writer.discard();
+      this.capturePath = undefined;
+    } else if (this.writer) {
       try {
         this.capturePath = this.writer.error ? await this.writer.abandon() : await this.writer.close(end);
         if (this.writer.error) this.message({ level: 'error', code: 'capture', text: `writing the capture failed: ${this.writer.error.message}` });
@@ -479,7 +493,7 @@ export function serviceNameOf(image: string): string {
   return /^[0-9a-f]{12,64}$/.test(name) || name.startsWith('sha256') ? 'app' : name;
 }
 
-async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: EngineConnection; probe: ProbeBinary; images: Map<string, Dockerode.ImageInspectInfo> }> {
+async function prepare(opts: SessionOptions, refs: string[], network?: string): Promise<{ conn: EngineConnection; probe: ProbeBinary; images: Map<string, Dockerode.ImageInspectInfo> }> {
   for (const r of refs) validateReference(r);
   // Before anything is created: a capture that cannot be opened would fail the run only after its start.
   const unwritable = opts.capture ? await whyNotWritable(opts.capture) : undefined;
@@ -489,6 +503,7 @@ async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: En
     throw new EngineError('capture-exists', `the capture file ${opts.capture} already exists`, 'choose another --capture file, or pass --force to replace it');
   }
   const conn = opts.engine ?? (await connectEngine());
+  if (network) await requireNetwork(conn.docker, network);
   // Leftovers of a crashed Imprint on this host: best effort, never blocks a run.
   await sweepLeftovers(conn.docker).catch(() => undefined);
   const probe = findProbe(conn.info.arch, opts.probePath);
@@ -502,11 +517,29 @@ async function prepare(opts: SessionOptions, refs: string[]): Promise<{ conn: En
   return { conn, probe, images };
 }
 
+/** Names Docker gives network modes rather than networks: nothing to look up. */
+const BUILTIN_NETWORKS = ['bridge', 'host', 'none', 'default'];
+
+/**
+ * A --network that does not exist, found before anything is created. Docker 20.10 accepts it at create and
+ * fails only at start, with "no such container - network X not found", which names the wrong thing.
+ */
+async function requireNetwork(docker: Dockerode, network: string): Promise<void> {
+  if (BUILTIN_NETWORKS.includes(network) || network.startsWith('container:')) return;
+  try {
+    await docker.getNetwork(network).inspect();
+  } catch (err) {
+    // Anything else (an engine hiccup) is left to container create, which reports it itself.
+    if ((err as { statusCode?: number }).statusCode !== 404) return;
+    throw new EngineError('create-failed', `network '${network}' does not exist`, `create it: docker network create ${network}, or leave out --network`);
+  }
+}
+
 /** Docker's and compose's own default: an app gets this long between SIGTERM and the kill. */
 export const DEFAULT_STOP_GRACE_SECONDS = 10;
 
 export async function startRun(config: RunConfig, opts: SessionOptions = {}): Promise<RunSession> {
-  const { conn, probe, images } = await prepare(opts, [config.image]);
+  const { conn, probe, images } = await prepare(opts, [config.image], config.network);
   const id = newRunId();
   const service = config.name ?? serviceNameOf(config.image);
   const spec: ContainerSpec = { service, image: config.image, imageInfo: images.get(config.image)!, labels: {} };
@@ -516,7 +549,7 @@ export async function startRun(config: RunConfig, opts: SessionOptions = {}): Pr
   if (config.network) {
     spec.network = config.network;
     // Aliases exist only on user-defined networks.
-    if (!['bridge', 'host', 'none', 'default'].includes(config.network) && !config.network.startsWith('container:')) spec.aliases = [service];
+    if (!BUILTIN_NETWORKS.includes(config.network) && !config.network.startsWith('container:')) spec.aliases = [service];
   }
   if (config.name) spec.name = config.name;
   const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [] };

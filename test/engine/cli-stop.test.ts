@@ -112,3 +112,31 @@ test('--stop-timeout gives an app that drains on SIGTERM the time it needs, so i
     await remove(dir, { recursive: true, force: true });
   }
 });
+
+test('--stop-timeout 0 kills at once, as docker stop -t 0 does; --duration 0 stays refused', async () => {
+  const { mkdtemp: mk, rm: remove } = await import('node:fs/promises');
+  const dir = await mk(join(tmpdir(), 'imprint-grace0-'));
+  try {
+    const tag = `grace0-${process.pid}`;
+    // Ignores SIGTERM: only the kill ends it, which the default grace would hold back for 10 s.
+    const child = cli(['run', '--duration', '1', '--stop-timeout', '0', '--capture', join(dir, 'k.imprint'), BUSYBOX, '--',
+      'sh', '-c', 'trap "" TERM; while true; do sleep 0.2; done'], tag);
+    let stderr = '';
+    child.stdout?.resume();
+    child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
+    const started = Date.now();
+    const code = await exited(child);
+    assert.equal(code, 137, stderr);
+    assert.ok(Date.now() - started < 8000, `killed at once, not after a grace (took ${Date.now() - started} ms)`);
+    assert.match(stderr, /was killed at once/);
+    assert.equal(containers(tag), '');
+    const zero = cli(['run', '--duration', '0', BUSYBOX, '--', 'true'], `${tag}-d`);
+    let usage = '';
+    zero.stderr?.on('data', (b: Buffer) => { usage += b.toString(); });
+    zero.stdout?.resume();
+    assert.notEqual(await exited(zero), 0);
+    assert.match(usage, /--duration.*expected a number of seconds greater than 0 and at most 86400/);
+  } finally {
+    await remove(dir, { recursive: true, force: true });
+  }
+});

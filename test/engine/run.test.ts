@@ -241,3 +241,34 @@ test('a request through a published port comes from the Docker host, named `host
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a client container on the run\'s network, outside the run, is named by that network (its address is new every run)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-net-'));
+  const net = `imprint-test-net-${process.pid}`;
+  execFileSync('docker', ['network', 'create', '--label', 'imprint.test=1', net]);
+  try {
+    const capture = join(dir, 'web.imprint');
+    const name = `imprint-test-web-${process.pid}`;
+    const session = await startRun(
+      { image: BUSYBOX, command: ['httpd', '-f', '-p', '8080', '-h', '/etc'], network: net, name },
+      { labels: TEST_LABELS, capture, stopGraceSeconds: 2 },
+    );
+    const listening = () => session.events(0, 10_000).events.some((e) => e.kind === 'listen' && e.local?.port === 8080);
+    for (let i = 0; i < 100 && !listening(); i++) await new Promise((r) => setTimeout(r, 50));
+    execFileSync('docker', ['run', '--rm', '--label', 'imprint.test=1', '--network', net, BUSYBOX, 'wget', '-q', '-O', '/dev/null', `http://${name}:8080/hostname`]);
+    for (let i = 0; i < 100 && !session.events(0, 10_000).events.some((e) => e.kind === 'accept'); i++) await new Promise((r) => setTimeout(r, 50));
+    await session.stop();
+    const accepts = session.events(0, 10_000).events.filter((e) => e.kind === 'accept' && e.result >= 0);
+    assert.ok(accepts.length >= 1, 'the request was accepted');
+    assert.ok(accepts.every((e) => e.kind === 'accept' && e.peer?.network === net), JSON.stringify(accepts.map((e) => e.kind === 'accept' && e.peer)));
+    const { readCaptureText } = await import('../../common/baseline/capture-input.js');
+    const { learnBaseline } = await import('../../common/baseline/learn.js');
+    const { readFile } = await import('node:fs/promises');
+    const baseline = learnBaseline([{ events: readCaptureText(await readFile(capture, 'utf8')).events }], { seccomp: 'default' });
+    assert.deepEqual(Object.values(baseline.services)[0]!.inbound.map((i) => [i.peer, i.kind, i.port]), [[net, 'network', 8080]]);
+    assert.deepEqual(await leftovers(session.id), []);
+  } finally {
+    execFileSync('docker', ['network', 'rm', net]);
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -83,3 +83,22 @@ test('--name shows one service; a name the capture does not have is an error nam
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /has no service web \(its services: api, redis, job\)/);
 });
+
+test('a process that exec\'d shows its chain, so an entrypoint script is not hidden behind what it exec\'d', () => {
+  const exec = (service: string, pid: number, path: string, argv: string[]) => ev(service, pid, { kind: 'exec', path, argv, argc: argv.length, cwd: '/', uid: 0, gid: 0, result: 0 });
+  const file = join(dir, 'chain.imprint');
+  writeFileSync(file, [
+    { ...lines[0], runId: 'show-chain', mode: 'compose', services: ['ep', 'loop'].map((s) => ({ service: s, image: 'imprint-fixture/debian:latest', config: {} })) },
+    exec('ep', 1, '/ep.sh', ['/ep.sh']),
+    exec('ep', 1, '/bin/bash', ['bash', '-c', 'exec sleep 2']),
+    exec('ep', 1, '/bin/sleep', ['sleep', '2']),
+    ev('ep', 1, { kind: 'exit', code: 0 }),
+    // Twelve execs in one pid: the first (the entrypoint) and the latest stay, the middle is counted.
+    ...Array.from({ length: 12 }, (_, i) => exec('loop', 1, `/bin/s${i + 1}`, [`s${i + 1}`])),
+    { record: 'end', time: 2, complete: true, problems: [], events: 17, missing: 0, decodeErrors: 0 },
+  ].map((l) => JSON.stringify(l)).join('\n') + '\n');
+  const show = imprint('show', file);
+  assert.equal(show.status, 0, show.stderr);
+  assert.match(show.stdout, /^ {2}ep 1 \/ep\.sh → \/bin\/bash → sleep 2 \(exit 0\)$/m);
+  assert.match(show.stdout, /^ {2}loop 1 \/bin\/s1 → \(7 more\) → \/bin\/s9 → \/bin\/s10 → \/bin\/s11 → s12$/m);
+});

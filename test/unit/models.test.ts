@@ -47,9 +47,9 @@ test('file activity: reads, writes, creates, deletes, failures, per path and ser
 
 test('graph: services by address, outside endpoints by DNS name, listen ports, one edge per pair', () => {
   const m = new RunModels();
-  m.addService('web', ['10.5.0.2']);
-  m.addService('redis', ['10.5.0.3']);
-  m.addService('api', []);
+  m.addService('web', { addresses: ['10.5.0.2'] });
+  m.addService('redis', { addresses: ['10.5.0.3'] });
+  m.addService('api');
   m.foldAll([
     net('redis', 'listen', undefined, { local: { address: '0.0.0.0', port: 6379 } }),
     net('web', 'connect', { address: '10.5.0.3', port: 6379 }),
@@ -76,7 +76,7 @@ test('graph: services by address, outside endpoints by DNS name, listen ports, o
 
 test('peer namer writes names into the events themselves (captures carry them)', () => {
   const m = new RunModels();
-  m.addService('db', ['10.0.0.7']);
+  m.addService('db', { addresses: ['10.0.0.7'] });
   const ev = net('app', 'connect', { address: '10.0.0.7', port: 5432 });
   m.fold(ev);
   assert.equal(ev.kind === 'connect' && ev.peer?.service, 'db');
@@ -117,7 +117,7 @@ test('the Docker host (a network gateway of the run) is the peer `host` live, as
   const { checkDrift } = await import('../../common/baseline/check.js');
   const run = (gateway: string) => {
     const m = new RunModels();
-    m.addService('web', ['172.18.0.2'], [], [gateway]);
+    m.addService('web', { addresses: ['172.18.0.2'], gateways: [gateway] });
     const events = [
       net('web', 'listen', undefined, { local: { address: '0.0.0.0', port: 80 } }),
       net('web', 'accept', { address: gateway, port: 40100 }, { local: { address: '172.18.0.2', port: 80 } }),
@@ -134,4 +134,35 @@ test('the Docker host (a network gateway of the run) is the peer `host` live, as
   const baseline = learnBaseline([{ events: first.events }], { seccomp: 'unconfined' });
   const later = run('172.19.0.1');
   assert.deepEqual(checkDrift(baseline, { events: later.events, incomplete: [] }).deviations.map((d) => d.rule), []);
+});
+
+test('another container on the run\'s network (not the run\'s) is named by the network, live and in baselines', async () => {
+  const { learnBaseline } = await import('../../common/baseline/learn.js');
+  const { checkDrift } = await import('../../common/baseline/check.js');
+  const { exportPolicy } = await import('../../common/export/index.js');
+  const run = (subnet: string, server: string, client: string) => {
+    const m = new RunModels();
+    m.addService('cache', { addresses: [server], networks: [{ name: 'qa-net', subnets: [subnet] }] });
+    const events = [
+      net('cache', 'listen', undefined, { local: { address: '0.0.0.0', port: 6379 } }),
+      net('cache', 'accept', { address: client, port: 40100 }, { local: { address: server, port: 6379 } }),
+      net('cache', 'connect', { address: '10.200.0.1', port: 53 }, { protocol: 'udp' }),
+    ];
+    m.foldAll(events);
+    return { m, events };
+  };
+  const first = run('192.168.160.0/20', '192.168.160.2', '192.168.160.3');
+  const accepted = first.events[1]!;
+  assert.equal(accepted.kind === 'accept' && accepted.peer?.network, 'qa-net');
+  const outside = first.events[2]!;
+  assert.equal(outside.kind === 'connect' && outside.peer?.network, undefined, 'outside the subnet: an address');
+  assert.ok(first.m.graph.snapshot().nodes.some((n) => n.label === 'network qa-net'));
+  const baseline = learnBaseline([{ events: first.events }], { seccomp: 'unconfined' });
+  assert.deepEqual(baseline.services.cache!.inbound.map((i) => [i.peer, i.kind, i.port]), [['qa-net', 'network', 6379]]);
+  // The network recreated: new subnet, new addresses; the same behaviour.
+  const later = run('192.168.176.0/20', '192.168.176.2', '192.168.176.4');
+  assert.deepEqual(checkDrift(baseline, { events: later.events, incomplete: [] }).deviations.map((d) => d.rule), []);
+  const policy = exportPolicy(baseline, 'networkpolicy');
+  assert.match(policy, /podSelector: \{\}/);
+  assert.match(policy, /network qa-net: another container on that network/);
 });

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
-import { whyNotWritable } from '../../capture/writable-path.js';
+import { outputClash, whyNotWritable, type CommandInput } from '../../capture/writable-path.js';
 import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
 import { BASELINE_SCHEMA_FILE, BaselineFileError, parseBaseline } from '../../../common/baseline/file.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
@@ -54,8 +54,13 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   }
 }
 
-/** Before work that takes a while (learning, a live check): an -o file that cannot be written is refused first. */
-export async function checkWritable(path: string): Promise<void> {
+/**
+ * Before any work (learning, a live check): an -o file that cannot be written, or that is one of the
+ * command's own `inputs` (it would be replaced by the output), is refused first.
+ */
+export async function checkWritable(path: string, inputs: readonly CommandInput[] = []): Promise<void> {
+  const clash = await outputClash(path, inputs);
+  if (clash) throw new CliError(`cannot write ${path}: it is ${clash.role} ${clash.path}, which this command reads — choose another path with -o`);
   const why = await whyNotWritable(path);
   if (why) throw new CliError(cannotWrite(path, why));
 }

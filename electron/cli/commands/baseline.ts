@@ -39,7 +39,9 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
   if (flags.seccompProfile !== undefined && flags.seccompProfile !== 'default' && flags.seccompProfile !== 'unconfined') {
     throw new CliError(`--seccomp-profile is default or unconfined, not ${flags.seccompProfile}`);
   }
-  await checkWritable(flags.output);
+  // The --merge baseline is not among the inputs: `--merge b.yaml -o b.yaml` updates it in place, as
+  // docs/baseline.md describes (it is read whole before the atomic write, and stays a baseline).
+  await checkWritable(flags.output, captures.map((path) => ({ path, role: 'the capture' })));
   const merged = flags.merge ? await readBaselineFile(flags.merge) : undefined;
   // Where each run of this call was read from: a capture given twice (or a copy of it) is not counted again.
   // The --merge baseline does not name its runs (ids would change its bytes on every re-learning), so a

@@ -20,6 +20,7 @@ import { sarifReport } from '../../../common/baseline/report/sarif.js';
 import { textReport } from '../../../common/baseline/report/text.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
 import { startCompose, startRun, type RunResult, type RunSession, type SessionOptions } from '../../engine/index.js';
+import type { CommandInput } from '../../capture/writable-path.js';
 import { IMPRINT_VERSION } from '../../engine/version.js';
 import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, type RunControlFlags } from '../options.js';
 import { artifactUri, checkWritable, CliError, readBaselineFile, readCaptureFile, writeAtomically } from './baseline-io.js';
@@ -71,8 +72,8 @@ async function checkCommand(args: string[], flags: CheckFlags, dashdash: boolean
   if (flags.image && args.length && !dashdash) {
     throw new CliError(`with --image, the command to run goes after --: imprint check --image ${flags.image} --baseline FILE -- ${args.join(' ')} (to check the capture '${args[0]}', drop --image)`);
   }
+  if (flags.output) await checkWritable(flags.output, checkInputs(args, flags));
   const { baseline, text } = await readBaselineFile(flags.baseline);
-  if (flags.output) await checkWritable(flags.output);
 
   let evidence: Evidence;
   if (flags.image || flags.compose) evidence = await liveRun(args, flags, baseline);
@@ -86,6 +87,16 @@ async function checkCommand(args: string[], flags: CheckFlags, dashdash: boolean
   if (flags.output) await writeAtomically(flags.output, report);
   else process.stdout.write(report);
   return EXIT[result.verdict];
+}
+
+/** What a check reads, -o must not replace: the --capture of a live check is written and then read back. */
+function checkInputs(args: string[], flags: CheckFlags): CommandInput[] {
+  const inputs: CommandInput[] = [{ path: flags.baseline, role: 'the baseline' }];
+  if (!flags.image && !flags.compose) inputs.push(...args.map((path) => ({ path, role: 'the capture' })));
+  if (flags.compose) inputs.push({ path: flags.compose, role: 'the compose file' });
+  if (flags.capture) inputs.push({ path: flags.capture, role: 'the --capture file' });
+  if (flags.probe) inputs.push({ path: flags.probe, role: 'the probe binary' });
+  return inputs;
 }
 
 function render(r: CheckResult, format: Format, baselineFile: string, baselineText: string): string {

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { EXPORT_TARGETS, exportPolicy, exportWarnings, type ExportTarget } from '../../../common/export/index.js';
-import { CliError, readBaselineFile, writeAtomically } from './baseline-io.js';
+import { checkWritable, CliError, readBaselineFile, writeAtomically } from './baseline-io.js';
 
 interface ExportFlags { to: string; service?: string; output?: string }
 
@@ -21,6 +21,7 @@ export function registerExport(program: Command): void {
       try {
         if (!(EXPORT_TARGETS as readonly string[]).includes(flags.to)) throw new CliError(`--to is one of ${EXPORT_TARGETS.join(', ')}, not ${flags.to}`);
         const to = flags.to as ExportTarget;
+        if (flags.output) await checkWritable(flags.output, [{ path: file, role: 'the baseline' }]);
         const { baseline } = await readBaselineFile(file);
         const text = exportPolicy(baseline, to, flags.service);
         for (const w of exportWarnings(baseline, to)) console.error(`imprint export: warning: ${w}`);

@@ -71,14 +71,31 @@ function processes(s: ModelsSnapshot, limit: number): string[] {
   const out = [`PROCESSES (${s.processes.nodes.length}${s.processes.untracked ? `, ${s.processes.untracked} more not tracked` : ''})`];
   const walk = (n: ProcessNode, depth: number) => {
     if (out.length > limit) return;
-    const cmd = n.argv?.length ? n.argv.join(' ') : n.exe ?? '?';
-    const end = n.exitCode !== undefined ? ` → ${n.exitCode}` : n.signal !== undefined ? ` → signal ${n.signal}` : '';
-    out.push(`${'  '.repeat(depth + 1)}${n.service} ${n.pid} ${cmd.slice(0, 160)}${end}`);
+    // `→` chains execs now, so the exit is said in words.
+    const end = n.exitCode !== undefined ? ` (exit ${n.exitCode})` : n.signal !== undefined ? ` (signal ${n.signal})` : '';
+    out.push(`${'  '.repeat(depth + 1)}${n.service} ${n.pid} ${execChain(n)}${end}`);
     for (const c of n.children) { const child = byKey.get(c); if (child) walk(child, depth + 1); }
   };
   for (const r of s.processes.roots) { const n = byKey.get(r); if (n) walk(n, 0); }
   if (out.length > limit) out.push(`  ... (--all lists every row)`);
   return out;
+}
+
+/** Earlier execs shown before a process's command line: the first (the entrypoint) and the latest. */
+const MAX_CHAIN = 4;
+
+/**
+ * What a process ran, oldest first: `/ep.sh → /bin/bash → sleep 2`. A script that execs its successor
+ * keeps its pid, so the command line alone would hide the image's entrypoint behind the last program.
+ */
+function execChain(n: ProcessNode): string {
+  const cmd = (n.argv?.length ? n.argv.join(' ') : n.exe ?? '?').slice(0, 160);
+  const earlier = (n.execs ?? []).map((path) => path.slice(0, 80));
+  // The model too keeps only the first and the latest execs: execCount says how many there were.
+  const total = Math.max(n.execCount - 1, earlier.length);
+  const shown = earlier.length <= MAX_CHAIN ? earlier
+    : [earlier[0]!, `(${total - MAX_CHAIN} more)`, ...earlier.slice(-(MAX_CHAIN - 1))];
+  return [...shown, cmd].join(' → ');
 }
 
 function files(s: ModelsSnapshot, limit: number): string[] {

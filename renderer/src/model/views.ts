@@ -186,8 +186,9 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
     if (e.kind === 'accept' && e.peer?.service) continue;
     const peer = e.peer;
     if (!peer || (!peer.address && !peer.service && !peer.name)) continue;
-    // The Docker host's address changes every run; baselines call it `host`, so does the graph.
-    const named = peer.host ? 'host' : peer.name ?? names.get(peer.address);
+    // The Docker host's address changes every run, as does another container's on the run's network:
+    // baselines call them `host` and by the network's name, so does the graph.
+    const named = peer.host ? 'host' : peer.name ?? names.get(peer.address) ?? (peer.network !== undefined ? `network ${peer.network}` : undefined);
     // An unnamed peer on port 53 is the resolver the container asks (Docker's is 127.0.0.11): say so.
     const label = named ?? (peer.port === 53 ? `DNS ${peer.address}` : peer.address);
     const other = peer.service
