@@ -95,10 +95,25 @@ const SECRET_HEADER = /^((?:authorization|proxy-authorization)\s*:\s*|bearer\s+)
 export function maskSecretArgs(argv: readonly string[]): string[] {
   return argv.map((w, i) => {
     if (i > 0 && SECRET_FLAG.test(argv[i - 1]!)) return '***';
-    if (i > 0 && /^(mysql|mysqladmin|mysqldump|mariadb)$/.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
+    if (i > 0 && MYSQL.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
     const inline = SECRET_INLINE.exec(w) ?? SECRET_HEADER.exec(w);
-    return inline ? `${inline[1]}***` : w;
+    if (inline) return `${inline[1]}***`;
+    // A shell script (`sh -c '...'`) is one word: the same secrets, inside it.
+    return /\s/.test(w) ? maskSecretsInScript(w) : w;
   });
+}
+
+const MYSQL = /^(mysql|mysqladmin|mysqldump|mariadb)$/;
+const IN_SCRIPT: [RegExp, string][] = [
+  [/((?:proxy-)?authorization\s*:\s*)[^'"\n]+/gi, '$1***'],
+  [/(\bbearer\s+)[^\s'"]+/gi, '$1***'],
+  [/((?:^|\s)(?:-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret)\s+)[^\s'"]+/gi, '$1***'],
+  [/((?:^|\s)['"]?(?:--?)?[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[\w.-]*=)[^\s'"]+/gi, '$1***'],
+  [/(\b(?:mysql|mysqladmin|mysqldump|mariadb)\b[^\n;|&]*?\s-p)[^\s'"]+/g, '$1***'],
+];
+
+function maskSecretsInScript(script: string): string {
+  return IN_SCRIPT.reduce((s, [re, to]) => s.replace(re, to), script);
 }
 
 export function argvPattern(argv: readonly string[], argc: number): string {

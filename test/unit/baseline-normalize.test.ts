@@ -59,4 +59,10 @@ test('F18: secrets on command lines are masked in argv patterns', () => {
   assert.equal(argvPattern(['mysql', '-psecretpw', 'db'], 3), 'mysql -p*** db');
   assert.equal(argvPattern(['curl', '-H', 'Authorization: Bearer abc'], 3), "curl -H 'Authorization: ***'");
   assert.equal(argvPattern(['app', 'DB_PASSWORD=xyz'], 2), 'app DB_PASSWORD=***');
+  // inside a shell script, one word of sh -c
+  const script = (s: string) => argvPattern(['sh', '-c', s], 3);
+  assert.equal(script(`wget --header "Authorization: Bearer abc123" http://api/`), `sh -c 'wget --header "Authorization: ***" http://api/'`);
+  assert.equal(script('mysql -uroot -phunter2x db && echo ok'), "sh -c 'mysql -uroot -p*** db && echo ok'");
+  assert.equal(script('redis-cli -a s3cret ping; export API_KEY=k9 TOKEN=t1'), "sh -c 'redis-cli -a *** ping; export API_KEY=*** TOKEN=***'");
+  assert.equal(script('curl -s http://web/ | grep -c pass'), "sh -c 'curl -s http://web/ | grep -c pass'", 'nothing secret: unchanged');
 });
