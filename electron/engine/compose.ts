@@ -195,7 +195,9 @@ export async function loadCompose(file: string): Promise<ComposeProject> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw invalid(`cannot read the compose file ${file}: ${(err as Error).message}`);
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new EngineError('compose-invalid', missing ? `the compose file ${file} does not exist` : `cannot read the compose file ${file}: ${(err as Error).message}`,
+      missing ? 'give the path of a compose file (imprint up compose.yaml)' : 'make the file readable, or give another one');
   }
   if (text.length > 4 * 1024 * 1024) throw invalid(`the compose file ${file} is larger than 4 MiB`);
   let dotEnv: Record<string, string> = {};

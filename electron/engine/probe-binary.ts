@@ -37,7 +37,12 @@ function candidateDirs(): string[] {
 }
 
 export function findProbe(arch: string, explicit?: string): ProbeBinary {
-  const file = explicit ?? process.env.IMPRINT_PROBE ?? candidateDirs().map((d) => join(d, `probe-${arch}`)).find((f) => existsSync(f));
+  const given = explicit ?? process.env.IMPRINT_PROBE;
+  if (given !== undefined && !existsSync(given)) {
+    throw new EngineError('no-probe', `the probe binary ${given} does not exist (${explicit !== undefined ? '--probe' : 'IMPRINT_PROBE'})`,
+      `give the path of a probe built for ${arch} (make -C native builds native/build/probe-${arch})`);
+  }
+  const file = given ?? candidateDirs().map((d) => join(d, `probe-${arch}`)).find((f) => existsSync(f));
   if (!file || !existsSync(file)) {
     throw new EngineError('no-probe', `no probe binary for the engine's architecture ${arch} (looked for probe-${arch} in ${candidateDirs().join(', ')})`,
       `build it with 'make -C native' (or set IMPRINT_PROBE to its path)`);

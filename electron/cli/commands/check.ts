@@ -49,7 +49,7 @@ export function registerCheck(program: Command): void {
     .option('--duration <seconds>', 'stop the run after this long', seconds)
     .option('--until <service>', 'compose: stop when this service exits')
     .option('-e, --env <KEY=VALUE>', 'environment for --image (repeatable)', envEntry)
-    .option('-p, --publish <HOST:CONTAINER>', 'port mapping for --image (repeatable)', collect)
+    .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port for --image (repeatable)', collect)
     .option('--network <name>', 'network for --image')
     .option('--name <name>', 'container (and service) name for --image')
     .option('--capture <file>', 'also keep the checked run as a capture file'))
