@@ -6,12 +6,31 @@
  */
 import type { Baseline, ServiceBaseline } from '../baseline/schema.js';
 import { selectServices, slug } from './service.js';
+import { textToBytes } from '../protocol/text.js';
 
-/** Quotes a path for a profile: AppArmor glob characters other than `*` are escaped, odd bytes refused. */
+/**
+ * Quotes a path for a profile: AppArmor glob characters other than `*` are escaped, odd bytes refused. The
+ * baseline spells a backslash `\\` and a byte that is not text `\xNN` (common/protocol/text.ts): read back
+ * to the real name first, or a backslash would be escaped twice.
+ */
 export function apparmorPath(path: string): string | undefined {
-  if (!path.startsWith('/') || /[\x00-\x1f\x7f]/.test(path) || path.length > 1024) return undefined;
-  const escaped = path.replace(/[\\?[\]{}^"@,]/g, (c) => `\\${c}`);
+  if (!path.startsWith('/') || path.length > 1024) return undefined;
+  const name = realName(path);
+  if (name === undefined || /[\x00-\x1f\x7f]/.test(name)) return undefined;
+  const escaped = name.replace(/[\\?[\]{}^"@,]/g, (c) => `\\${c}`);
   return /[\s#]/.test(escaped) ? `"${escaped}"` : escaped;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The file name a baseline path stands for, or undefined when it is not valid UTF-8. */
+function realName(path: string): string | undefined {
+  if (!path.includes('\\')) return path;
+  try {
+    return utf8.decode(textToBytes(path));
+  } catch {
+    return undefined;
+  }
 }
 
 const LIBRARY = /\.so(\.\d+)*$|^\/(usr\/)?lib(64|32|x32)?\//;

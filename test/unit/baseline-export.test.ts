@@ -81,6 +81,11 @@ test('AppArmor: paths escaped, profiles parse with apparmor_parser when it is in
   assert.equal(apparmorPath('/etc/{x}'), '/etc/\\{x\\}');
   assert.equal(apparmorPath('relative'), undefined);
   assert.equal(apparmorPath('/etc/\nevil'), undefined);
+  // the baseline's escapes (common/protocol/text.ts) are read back before AppArmor's own
+  assert.equal(apparmorPath('/tmp/back\\\\slash'), '/tmp/back\\\\slash', 'one backslash, escaped once');
+  assert.equal(apparmorPath('/tmp/odd\\xff'), undefined, 'not UTF-8');
+  assert.equal(apparmorPath('/tmp/tab\\x09x'), undefined, 'a control byte');
+  assert.equal(apparmorPath('/tmp/caf\u00e9'), '/tmp/caf\u00e9');
   const text = exportPolicy(baseline, 'apparmor');
   assert.match(text, /^profile imprint-web flags=\(attach_disconnected,mediate_deleted\) \{$/m);
   assert.match(text, /^  \/usr\/sbin\/nginx mrix,$/m);
