@@ -56,6 +56,10 @@ test('text is plain unless asked for colour; JSON carries the verdict and events
   assert.doesNotMatch(plain, /\x1b\[/);
   assert.match(plain, /^drift: 3 deviation\(s\) from shop\.baseline\.yaml/);
   assert.match(plain, /new-executable: worker ran \/usr\/bin\/id/);
+  assert.match(plain, /event\(s\) checked: 2 service\(s\) against the baseline\n$/);
+  // a run whose every service is new says so, rather than "checked across 0 service(s)"
+  const renamed = shopRun(3).events.map((e) => ({ ...e, service: `${e.service}-v2` }));
+  assert.match(textReport(checkDrift(baseline, { events: renamed }), { color: false, baselineFile: 'b' }), /checked: 0 service\(s\) against the baseline, 2 not in it\n$/);
   assert.match(textReport(r, { color: true, baselineFile: 'b' }), /\x1b\[31m/);
   const json = JSON.parse(jsonReport(r, 'b'));
   assert.equal(json.verdict, 'drift');

@@ -27,6 +27,8 @@ export function textReport(r: CheckResult, o: TextOptions): string {
     for (const u of r.unseen.slice(0, max)) lines.push(dim(`  · ${u.service} ${u.category} ${u.item} (seen in ${u.runs}/${u.of} learning runs)`));
     if (r.unseen.length > max) lines.push(dim(`  · and ${r.unseen.length - max} more (--format json lists them all)`));
   }
-  lines.push('', dim(`${r.events} event(s) checked across ${Object.keys(r.services).length} service(s)`));
+  const unknown = r.deviations.filter((d) => d.rule === 'new-service').length;
+  const matched = Object.keys(r.services).length;
+  lines.push('', dim(`${r.events} event(s) checked: ${matched} service(s) against the baseline${unknown ? `, ${unknown} not in it` : ''}`));
   return lines.join('\n') + '\n';
 }
