@@ -127,14 +127,15 @@ class ServiceIndex {
       // Creating and writing both modify the path: either listing covers both.
       case 'write': case 'create': return this.find(f.category, f.key, true) ?? this.find(f.category === 'write' ? 'create' : 'write', f.key, true);
       case 'delete': return this.find('delete', f.key, true);
-      case 'listen': case 'dns': case 'uid': return this.find(f.category, f.key);
+      case 'dns': return this.find('dns', f.key, true); // hand-edited `*.example.com`
+      case 'listen': case 'uid': return this.find(f.category, f.key);
       case 'syscall': return this.find('syscall', f.key) ?? (this.alwaysAllowed.has(f.key) ? 'always' : undefined);
       case 'outbound': case 'inbound': {
         const list = f.category === 'outbound' ? this.svc.outbound : this.svc.inbound;
         // The same peer may be named by service, DNS name or address in different runs: any of them matches.
         const item = list.find((i) => i.protocol === f.protocol && i.port === f.port &&
           (i.peer === f.peer || (f.address !== undefined && (i.peer === f.address || addressesOf(i).includes(f.address))) ||
-           (f.kind === 'unix' && i.kind === 'unix' && globMatch(i.peer, f.peer))));
+           ((f.kind === 'unix' || f.kind === 'dns') && i.kind === f.kind && globMatch(i.peer, f.peer))));
         return item ? `${f.category} ${itemKey.peer(item)}` : undefined;
       }
     }

@@ -94,6 +94,17 @@ test('hand-edited globs in the baseline allow matching paths', () => {
   assert.equal(checkDrift(baseline, { events: r.events }).verdict, 'drift');
 });
 
+test('hand-edited DNS globs allow matching names and peers', () => {
+  const edited = structuredClone(baseline);
+  edited.services.worker!.dns.push({ name: '*.example.test', runs: 1, by: [] });
+  edited.services.worker!.outbound.push({ peer: '*.example.test', kind: 'dns', protocol: 'tcp', port: 443, runs: 1, by: [] });
+  const r = shopRun(1);
+  r.dns('worker', 20, 'cdn.eu.example.test', ['A 192.0.2.77']);
+  r.connect('worker', 20, { address: '192.0.2.77', port: 443, name: 'cdn.eu.example.test' });
+  assert.deepEqual(checkDrift(edited, { events: r.events }).deviations.map((d) => d.rule), []);
+  assert.deepEqual(checkDrift(baseline, { events: r.events }).deviations.map((d) => d.rule).sort(), ['new-dns-name', 'new-outbound-peer']);
+});
+
 test('items matched by glob or by another name of the same peer count as seen, not as unseen', () => {
   const edited = structuredClone(baseline);
   edited.services.web!.files.create = [{ path: '/var/lib/nginx/**', runs: 1, by: ['/usr/sbin/nginx'] }];
