@@ -47,23 +47,30 @@ export function labelEntry(value: string, previous: string[] = []): string[] {
 }
 
 /** The options of every command that runs containers (run, up, check): defined once, meaning the same. */
-export interface RunControlFlags { force?: boolean; stopTimeout?: number; label?: string[]; probe?: string }
+export interface RunControlFlags {
+  force?: boolean; stopTimeout?: number; label?: string[]; probe?: string;
+  /** false with --no-log-pids; false with --no-seccomp (run and up define that one). */
+  logPids?: boolean; seccomp?: boolean;
+}
 
 export function addRunControlOptions(command: Command): Command {
   return command
     .option('--force', 'replace the --capture file if it exists')
     .option('--stop-timeout <seconds>', 'how long the app gets between SIGTERM and the kill when Imprint stops it (default 10; 0 kills at once)', graceSeconds)
     .option('--label <key=value>', 'extra label on every container and network the run creates (repeatable)', labelEntry)
-    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)');
+    .option('--probe <file>', 'probe binary to inject (default: native/build/probe-<arch>)')
+    .option('--no-log-pids', "don't learn which process wrote each line to stdout/stderr (each write then costs the app nothing; lines carry no pid)");
 }
 
 /** What those options mean to the engine. */
 export function runControlOptions(flags: RunControlFlags & { capture?: string }): SessionOptions {
+  const probeArgs = [...(flags.seccomp === false ? ['--no-seccomp'] : []), ...(flags.logPids === false ? ['--no-log-pids'] : [])];
   return {
     ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
     // 0 is a real choice (kill at once), not "unset".
     ...(flags.stopTimeout !== undefined ? { stopGraceSeconds: flags.stopTimeout } : {}),
     ...(flags.probe ? { probePath: flags.probe } : {}),
+    ...(probeArgs.length ? { probeArgs } : {}),
     labels: labels(flags.label),
   };
 }

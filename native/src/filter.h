@@ -16,8 +16,10 @@ int filter_install(bool want_listener, int *listener);
  * them to the listener, or traces them without an exit stop when there is none. */
 bool filter_entry_only(long nr, const uint64_t *args);
 
-/* write/writev on descriptor 1 or 2: notified so the log relay learns the writer. */
+/* write/writev on descriptor 1 or 2: notified so the log relay learns the writer (unless turned off). */
 bool filter_is_std_write(long nr, const uint64_t *args);
+/* --no-log-pids: writes stay hot (LOG frames then carry pid 0). Before filter_install and the fork. */
+void filter_set_log_writers(bool on);
 /* Every call the filter sends to the listener when it has one: the above, entry-only calls, execs. */
 bool filter_notifies(long nr, const uint64_t *args);
 

@@ -1,5 +1,5 @@
 /*
- * /.imprint/probe [--no-seccomp] [--no-notify] [--version] -- CMD ARGS...
+ * /.imprint/probe [--no-seccomp] [--no-notify] [--no-log-pids] [--version] -- CMD ARGS...
  *
  * PID 1 of a probed container: starts CMD under ptrace (with a seccomp filter unless --no-seccomp),
  * writes frames (native/PROTOCOL.md) to its own stdout, relays the app's output as LOG frames, and does
@@ -62,7 +62,7 @@ static void set_forwarded_blocked(bool block)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: probe [--no-seccomp] [--no-notify] [--version] [--list-hot] -- CMD ARGS...\n");
+	fprintf(stderr, "usage: probe [--no-seccomp] [--no-notify] [--no-log-pids] [--version] [--list-hot] -- CMD ARGS...\n");
 	exit(2);
 }
 
@@ -241,6 +241,8 @@ int main(int argc, char **argv)
 			no_seccomp = true;
 		} else if (strcmp(argv[i], "--no-notify") == 0) {
 			notify = false; /* every filtered call stops through ptrace (for comparison) */
+		} else if (strcmp(argv[i], "--no-log-pids") == 0) {
+			filter_set_log_writers(false); /* writes to stdout/stderr run untouched; LOG pid 0 */
 		} else if (strcmp(argv[i], "--list-hot") == 0) {
 			/* the always-allowed syscalls, one name a line (exports and benchmarks use it) */
 			for (int nr = 0; nr < SYSCALL_MAX; nr++)

@@ -36,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <linux/kcmp.h>
 #include <unistd.h>
 #include <linux/seccomp.h>
@@ -217,6 +218,32 @@ static bool answer(int fd, uint64_t id)
 	return true;
 }
 
+/* Writes to stdout/stderr a second above which their hand-offs cost the app noticeably (a few % of a
+ * CPU): said once per run, with the option that removes the cost. */
+#define COSTLY_WRITES_PER_SECOND 2000
+
+static void count_std_write(void)
+{
+	static struct timespec window;
+	static unsigned writes;
+	static bool told;
+	struct timespec now;
+
+	if (told)
+		return;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (now.tv_sec != window.tv_sec) {
+		window = now;
+		writes = 0;
+	}
+	if (++writes < COSTLY_WRITES_PER_SECOND)
+		return;
+	told = true;
+	send_notice("log-writes-costly", "the app writes to stdout/stderr more than %d times a second, and each "
+		    "write is handed to the probe to learn its writer: run with --no-log-pids to skip that (log "
+		    "lines then carry no pid)", COSTLY_WRITES_PER_SECOND);
+}
+
 /* A write to stdout or stderr: tells the log relay who is about to write what (log.c, writers.c). */
 static void on_write(int fd, const struct seccomp_notif *req)
 {
@@ -249,6 +276,7 @@ static void on_write(int fd, const struct seccomp_notif *req)
 			note_continued(t, req);
 		state_unlock();
 	}
+	count_std_write();
 }
 
 /* Any other notified call: decoded, continued, then reported. */

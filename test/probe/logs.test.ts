@@ -67,3 +67,19 @@ test('bytes written through another descriptor are nobody\'s (pid 0) and do not 
     if (l.line.startsWith('via5 ')) assert.equal(l.pid, 0, `${l.line}: written through fd 5, announced by nobody`);
   }
 });
+
+test('many writes a second to stdout earn one notice naming --no-log-pids; with it, writes are not handed over (pid 0)', async () => {
+  // dd bs=1 writes to fd 1 (here a file): 5,000 one-byte writes, each a hand-off unless --no-log-pids
+  const script = 'dd if=/dev/zero of=/dev/null bs=1 count=5000 2>/dev/null; echo done';
+  const run = await runProbed({ image: DEBIAN, cmd: ['bash', '-c', script] });
+  assertComplete(run);
+  const costly = ofKind(run, 'notice').filter((n) => n.code === 'log-writes-costly');
+  assert.equal(costly.length, 1, 'said once');
+  assert.match(costly[0]!.message, /--no-log-pids/);
+  assert.notEqual(ofKind(run, 'log').find((l) => l.line === 'done')?.pid, 0);
+
+  const off = await runProbed({ image: DEBIAN, cmd: ['bash', '-c', script], probeArgs: ['--no-log-pids'] });
+  assertComplete(off);
+  assert.deepEqual(ofKind(off, 'notice').filter((n) => n.code === 'log-writes-costly'), []);
+  assert.deepEqual(ofKind(off, 'log').map((l) => [l.line, l.pid]), [['done', 0]]);
+});

@@ -20,3 +20,9 @@ test('a stop timeout of 0 reaches the engine as 0, and none leaves the engine it
   assert.equal(runControlOptions({ stopTimeout: 5 }).stopGraceSeconds, 5);
   assert.equal('stopGraceSeconds' in runControlOptions({}), false);
 });
+
+test('--no-log-pids and --no-seccomp reach the probe as its own options', () => {
+  assert.deepEqual(runControlOptions({ logPids: false }).probeArgs, ['--no-log-pids']);
+  assert.deepEqual(runControlOptions({ logPids: false, seccomp: false }).probeArgs, ['--no-seccomp', '--no-log-pids']);
+  assert.equal('probeArgs' in runControlOptions({ logPids: true, seccomp: true }), false);
+});

@@ -49,7 +49,6 @@ export function registerRun(program: Command): void {
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
           ...runControlOptions(flags),
-          ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           ...(flags.interactive ? { stdin: process.stdin } : {}),
           ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),

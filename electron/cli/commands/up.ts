@@ -35,7 +35,6 @@ export function registerUp(program: Command): void {
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
           ...runControlOptions(flags),
-          ...(flags.seccomp === false ? { probeArgs: ['--no-seccomp'] } : {}),
           ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
           onEvents: (events) => printEvents(events, mode),
