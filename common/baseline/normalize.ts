@@ -83,11 +83,14 @@ function quoteWord(w: string): string {
   return `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
-/** An argv pattern: paths normalized, numbers and ids as `*`, shell-quoted and joined; bounded. */
 /** Flags whose next word is a secret (redis-cli -a, --requirepass, --password, --token...). */
-const SECRET_FLAG = /^(-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret)$/i;
-/** `--password=x`, `password=x`, `api_key=x`, `-pSECRET` (mysql-style), `Authorization: ...`, `Bearer x`. */
-const SECRET_INLINE = /^((?:--?)?[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[\w.-]*=).+$/i;
+const SECRET_FLAGS = '-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret';
+const SECRET_FLAG = new RegExp(`^(${SECRET_FLAGS})$`, 'i');
+/** Keys whose value is a secret: `--password=x`, `password=x`, `api_key=x`, `DB_TOKEN=x`. */
+const SECRET_KEY = '(?:--?)?[\\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[\\w.-]*=';
+/** `--password=x` and the like, `-pSECRET` (mysql-style), `Authorization: ...`, `Bearer x`. */
+const SECRET_INLINE = new RegExp(`^(${SECRET_KEY}).+$`, 'i');
+const MYSQL = 'mysql|mysqladmin|mysqldump|mariadb';
 const SECRET_HEADER = /^((?:authorization|proxy-authorization)\s*:\s*|bearer\s+).+$/i;
 
 /** Masks secrets on a command line: a committed baseline must not carry passwords (no capture header says which
@@ -95,7 +98,7 @@ const SECRET_HEADER = /^((?:authorization|proxy-authorization)\s*:\s*|bearer\s+)
 export function maskSecretArgs(argv: readonly string[]): string[] {
   return argv.map((w, i) => {
     if (i > 0 && SECRET_FLAG.test(argv[i - 1]!)) return '***';
-    if (i > 0 && MYSQL.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
+    if (i > 0 && IS_MYSQL.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
     const inline = SECRET_INLINE.exec(w) ?? SECRET_HEADER.exec(w);
     if (inline) return `${inline[1]}***`;
     // A shell script (`sh -c '...'`) is one word: the same secrets, inside it.
@@ -103,19 +106,21 @@ export function maskSecretArgs(argv: readonly string[]): string[] {
   });
 }
 
-const MYSQL = /^(mysql|mysqladmin|mysqldump|mariadb)$/;
+const IS_MYSQL = new RegExp(`^(${MYSQL})$`);
+/** The same rules, for secrets in the middle of a script's text. */
 const IN_SCRIPT: [RegExp, string][] = [
   [/((?:proxy-)?authorization\s*:\s*)[^'"\n]+/gi, '$1***'],
   [/(\bbearer\s+)[^\s'"]+/gi, '$1***'],
-  [/((?:^|\s)(?:-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret)\s+)[^\s'"]+/gi, '$1***'],
-  [/((?:^|\s)['"]?(?:--?)?[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[\w.-]*=)[^\s'"]+/gi, '$1***'],
-  [/(\b(?:mysql|mysqladmin|mysqldump|mariadb)\b[^\n;|&]*?\s-p)[^\s'"]+/g, '$1***'],
+  [new RegExp(`((?:^|\\s)(?:${SECRET_FLAGS})\\s+)[^\\s'"]+`, 'gi'), '$1***'],
+  [new RegExp(`((?:^|\\s)['"]?${SECRET_KEY})[^\\s'"]+`, 'gi'), '$1***'],
+  [new RegExp(`(\\b(?:${MYSQL})\\b[^\\n;|&]*?\\s-p)[^\\s'"]+`, 'g'), '$1***'],
 ];
 
 function maskSecretsInScript(script: string): string {
   return IN_SCRIPT.reduce((s, [re, to]) => s.replace(re, to), script);
 }
 
+/** An argv pattern: paths normalized, numbers and ids as `*`, shell-quoted and joined; bounded. */
 export function argvPattern(argv: readonly string[], argc: number): string {
   const words = maskSecretArgs(argv.slice(0, 16)).map((w) => {
     if (w.startsWith('/')) return normalizePath(w);
