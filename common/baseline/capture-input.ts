@@ -6,7 +6,7 @@
 import { CaptureParser, type CaptureHeader, type RunRecord } from '../capture.js';
 import type { Endpoint, ImprintEvent } from '../events.js';
 import type { LearningRun } from './learn.js';
-import { RunNetworks } from '../models/run-networks.js';
+import { PeerNamer } from '../models/peer-namer.js';
 
 export interface CaptureInput {
   events: ImprintEvent[];
@@ -20,20 +20,15 @@ export interface CaptureInput {
 
 export class CaptureCollector {
   private events: ImprintEvent[] = [];
-  private serviceByAddress = new Map<string, string>();
+  /** Names peers as the live run does (service, the Docker host, the run's networks), from the records. */
+  private namer = new PeerNamer();
   private addressesOf = new Map<string, Set<string>>();
-  /** The Docker host as the run's containers saw it: a fresh address every run, so named `host`. */
-  private gateways = new Set<string>();
-  /** Other containers on the run's networks: named by the network (run-networks.ts). */
-  private networks = new RunNetworks();
   private probeArch: string | undefined;
   private parser = new CaptureParser({
     onEvent: (e) => { if (this.keep(e)) this.events.push(e); },
     onRecord: (r: RunRecord) => {
       if (r.record === 'container') {
-        for (const a of r.addresses) this.serviceByAddress.set(a, r.service);
-        for (const g of r.gateways ?? []) this.gateways.add(g);
-        this.networks.add(r.networks ?? []);
+        this.namer.addService(r.service, r);
         const set = this.addressesOf.get(r.service) ?? new Set<string>();
         for (const a of r.addresses) set.add(a);
         this.addressesOf.set(r.service, set);
@@ -51,11 +46,9 @@ export class CaptureCollector {
     const summary = this.parser.finish();
     const nameOf = (ep: Endpoint | undefined): Endpoint | undefined => {
       if (!ep || ep.service || ep.host) return ep;
-      if (this.gateways.has(ep.address)) return { ...ep, host: true };
-      const service = this.serviceByAddress.get(ep.address);
-      if (service) return { ...ep, service };
-      const network = this.networks.networkOf(ep.address);
-      return network ? { ...ep, network } : ep;
+      const named = { ...ep };
+      this.namer.nameEndpoint(named);
+      return named;
     };
     const named = this.events.map((e) => (e.kind === 'connect' || e.kind === 'accept') && e.peer && !e.peer.service
       ? { ...e, peer: nameOf(e.peer)! } : e);

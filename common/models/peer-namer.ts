@@ -55,19 +55,21 @@ export class PeerNamer {
     switch (ev.kind) {
       case 'dns':
         if (ev.phase === 'answer' && ev.answers) this.learn(ev.name, ev.answers);
-        if (ev.server) this.name(ev.server);
+        if (ev.server) this.nameEndpoint(ev.server);
         break;
       case 'connect': case 'accept': case 'bind': case 'listen':
         if (ev.protocol === 'unix') break;
-        if (ev.peer) this.name(ev.peer);
-        if (ev.local && ev.local.address) this.name(ev.local);
+        if (ev.peer) this.nameEndpoint(ev.peer);
+        if (ev.local && ev.local.address) this.nameEndpoint(ev.local);
         break;
       default:
     }
     return ev;
   }
 
-  private name(ep: Endpoint): void {
+  /** Names one endpoint, in place (also for a capture's reader, which knows the run's containers only at
+   * its end: common/baseline/capture-input.ts). */
+  nameEndpoint(ep: Endpoint): void {
     const service = this.services.get(ep.address);
     if (service !== undefined) ep.service = service;
     else if (this.gateways.has(ep.address)) ep.host = true;
