@@ -29,6 +29,8 @@ export function normalizeSegment(seg: string, inTemp = false): string {
   // The same for an id with an extension: <uuid>.sock, <hash>.json.
   const ext = /^(.+?)(\.[A-Za-z]{1,8})$/.exec(seg);
   if (ext && (ALL_DIGITS.test(ext[1]!) || UUID.test(ext[1]!) || HEX_ID.test(ext[1]!))) return `*${ext[2]}`;
+  // mktemp's own template in a temporary directory, whatever the letters drew (tmp.rapvmc looks like a word)
+  if (inTemp && /^tmp\.[A-Za-z0-9]{6,}$/.test(seg)) return 'tmp.*';
   let out = seg;
   // mktemp styles: tmp.XXXXXX, tmpXXXXXXXX (Python), name.XXXXXX / name-XXXXXX / name_XXXXXX.
   out = out.replace(/^(tmp\.?|.*?[._-])([A-Za-z0-9]{6,})(?=$|\.[A-Za-z]{1,8}$)/, (m, head: string, tail: string) =>
