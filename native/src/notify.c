@@ -258,8 +258,10 @@ static void on_write(int fd, const struct seccomp_notif *req)
 	state_lock();
 	t = thread_find(tid);
 	mine = t && t->expect_sigstop; /* the probe's own message before exec */
-	if (t)
+	if (t) {
 		exec_settle(t);
+		call_settle(t, req->data.nr, args);
+	}
 	else
 		t = stranger_get(&s, tid);
 	tgid = t->proc->tgid;
@@ -292,8 +294,10 @@ static void on_call(int fd, const struct seccomp_notif *req)
 	state_lock();
 	t = thread_find((pid_t)req->pid);
 	known = t != NULL;
-	if (known)
+	if (known) {
 		exec_settle(t);
+		call_settle(t, nr, args);
+	}
 	else
 		t = stranger_get(&s, (pid_t)req->pid);
 	if (known && t->expect_sigstop) {

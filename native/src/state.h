@@ -42,6 +42,8 @@ struct call {
 	bool has_frame;         /* `frame` was begun at entry and is committed at exit */
 	bool exec_notified;     /* an exec continued from a notification: its exec event reports success;
 	                         * seeing the thread again without one means it failed (exec_settle) */
+	bool restart_held;      /* its exit said -ERESTART*: the frame waits for the call to run again
+	                         * (then dropped) or for another call (then sent with EINTR): call_settle */
 	uint8_t decoder;        /* which decoder took the entry (D_SEEN for hot calls) */
 	int kind;               /* decoder-private */
 	int64_t aux;            /* decoder-private */

@@ -81,8 +81,28 @@ void call_commit(struct thread *t, int64_t result)
 	t->call.has_frame = false;
 }
 
+/* The kernel's restart codes (include/linux/errno.h): the call was interrupted by a signal and runs
+ * again after it (a tracee stops even for signals it ignores, so a blocking connect meets them), or
+ * fails with EINTR when a handler lacks SA_RESTART. The app never sees these values. */
+static bool restarting(int64_t rval)
+{
+	return rval == -512 || rval == -513 || rval == -514 || rval == -516;
+}
+
+void call_settle(struct thread *t, long nr, const uint64_t *args)
+{
+	if (!t->call.restart_held)
+		return;
+	t->call.restart_held = false;
+	/* the same call again is the restart: it reports itself; anything else means the app saw EINTR */
+	if (t->call.has_frame && !(nr == t->call.nr && memcmp(args, t->call.args, sizeof(t->call.args)) == 0))
+		call_commit(t, -EINTR);
+	t->call.has_frame = false;
+}
+
 void call_begin(struct thread *t, long nr, const uint64_t *args, uint8_t decoder)
 {
+	call_settle(t, nr, args);
 	t->call.nr = (int)nr;
 	memcpy(t->call.args, args, sizeof(t->call.args));
 	t->call.decoder = decoder;
@@ -152,6 +172,10 @@ static void on_entry_stop(struct thread *t, long nr, const uint64_t *args, bool 
 
 static void on_exit_stop(struct thread *t, int64_t rval)
 {
+	if (restarting(rval) && t->call.has_frame) {
+		t->call.restart_held = true; /* one call, one frame: not one per attempt */
+		return;
+	}
 	switch (t->call.decoder) {
 	case D_SEEN: case D_SENDTO: case D_SENDMSG: case D_SENDMMSG: dns_exit(t, rval); break;
 	case D_EXEC: exec_exit(t, rval); break;

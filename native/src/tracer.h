@@ -23,6 +23,9 @@ int tracer_run(void);
 
 /* A new call on thread t: forgets the last one's state. */
 void call_begin(struct thread *t, long nr, const uint64_t *args, uint8_t decoder);
+/* The thread makes call `nr`: a frame held for a call that was being restarted is dropped (this is its
+ * restart) or sent with EINTR (the app moved on). call_begin does it; notify.c too, for notified calls. */
+void call_settle(struct thread *t, long nr, const uint64_t *args);
 /* Begins the frame of a call whose exit adds RESULT (and maybe more). */
 struct frame *call_frame(struct thread *t, enum frame_type type);
 /* Adds RESULT and commits the frame begun at entry. */

@@ -82,3 +82,18 @@ test('unix sockets: path and abstract (@name) addresses on bind, listen and conn
     [['/tmp/imprint.sock', 'unix', 0], ['@imprint-test', 'unix', 0]]);
   assert.equal(ofKind(run, 'accept').filter((a) => a.result >= 0).length, 2);
 });
+
+test('a connect interrupted by signals and restarted by the kernel is one connect, with its real result', async () => {
+  // No host has this address on the test's network: the connect waits for ARP (about 3 s) and fails.
+  // SIGCHLD is ignored by nc, yet a traced process stops for it and the kernel restarts the connect.
+  const nobody = serverIp.replace(/\.\d+$/, '.250');
+  const run = await runProbed({
+    image: BUSYBOX,
+    cmd: ['/bin/sh', '-c', `nc ${nobody} 9 </dev/null & p=$!; sleep 0.5; kill -CHLD $p; sleep 0.3; kill -CHLD $p; wait $p; echo done`],
+    dockerArgs: ['--network', net],
+  });
+  assertComplete(run);
+  const connects = ofKind(run, 'connect').filter((c) => c.peer?.address === nobody);
+  assert.equal(connects.length, 1, JSON.stringify(connects.map((c) => c.result)));
+  assert.ok(connects[0]!.result < 0 && connects[0]!.result > -512, `a result the app saw: ${connects[0]!.result}`);
+});
