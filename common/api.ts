@@ -44,6 +44,9 @@ export const runConfigSchema = z.object({
   name: name.optional(),
   /** Stop the run after this many seconds. */
   duration: z.number().positive().max(86_400).optional(),
+  /** false: output lines carry no writer pid, and writes to stdout/stderr cost the app nothing (probe
+   * --no-log-pids; for apps that write there thousands of times a second). */
+  logPids: z.boolean().optional(),
 }).strict();
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
@@ -52,6 +55,8 @@ export const composeConfigSchema = z.object({
   /** Stop when this service exits (like compose's --exit-code-from). */
   until: name.optional(),
   duration: z.number().positive().max(86_400).optional(),
+  /** As RunConfig.logPids, for every service. */
+  logPids: z.boolean().optional(),
 }).strict();
 export type ComposeConfig = z.infer<typeof composeConfigSchema>;
 

@@ -554,9 +554,15 @@ export async function startRun(config: RunConfig, opts: SessionOptions = {}): Pr
   if (config.name) spec.name = config.name;
   const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [] };
   if (config.duration) plan.duration = config.duration;
-  const session = new Session(conn, plan, opts, id);
+  const session = new Session(conn, plan, withLogPids(opts, config.logPids), id);
   await session.launch(probe, images);
   return session;
+}
+
+/** A config's `logPids: false` is the probe's --no-log-pids (the CLI passes that in probeArgs itself). */
+export function withLogPids(opts: SessionOptions, logPids: boolean | undefined): SessionOptions {
+  if (logPids !== false || opts.probeArgs?.includes('--no-log-pids')) return opts;
+  return { ...opts, probeArgs: [...(opts.probeArgs ?? []), '--no-log-pids'] };
 }
 
 export async function startCompose(config: ComposeConfig, opts: SessionOptions = {}): Promise<RunSession> {
@@ -585,7 +591,7 @@ export async function startCompose(config: ComposeConfig, opts: SessionOptions =
   const plan: LaunchPlan = { label: basename(config.file), mode: 'compose', source: config.file, specs, networks: [...used].map(netName) };
   if (config.until) plan.until = config.until;
   if (config.duration) plan.duration = config.duration;
-  const session = new Session(conn, plan, opts, id);
+  const session = new Session(conn, plan, withLogPids(opts, config.logPids), id);
   await session.launch(probe, images);
   return session;
 }

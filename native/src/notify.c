@@ -240,8 +240,9 @@ static void count_std_write(void)
 		return;
 	told = true;
 	send_notice("log-writes-costly", "the app writes to stdout/stderr more than %d times a second, and each "
-		    "write is handed to the probe to learn its writer: run with --no-log-pids to skip that (log "
-		    "lines then carry no pid)", COSTLY_WRITES_PER_SECOND);
+		    "write is handed to the probe to learn its writer: run with --no-log-pids (in the app: untick "
+		    "'Record which process wrote each output line') to skip that; lines then carry no pid",
+		    COSTLY_WRITES_PER_SECOND);
 }
 
 /* A write to stdout or stderr: tells the log relay who is about to write what (log.c, writers.c). */

@@ -160,6 +160,24 @@ test('one image from the Start form: pick it from the list, give a command and e
   await page.getByTestId('file-activity').getByText('/etc/').first().waitFor();
 });
 
+test('unticking "Record which process wrote each output line" runs the probe with --no-log-pids', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  await page.keyboard.press('s');
+  await page.getByTestId('run-image').fill('imprint-fixture/busybox:latest');
+  await page.getByLabel('Command').fill(`echo quiet writer`);
+  await page.getByLabel('Environment').fill('');
+  const option = page.getByTestId('log-pids').first();
+  assert.equal(await option.isChecked(), true, 'on by default');
+  await option.uncheck();
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 120_000 });
+  const line = page.getByTestId('logs').locator('.log-line', { hasText: 'quiet writer' });
+  await line.waitFor();
+  assert.equal(await line.locator('.pid').textContent(), '', 'no writer recorded');
+  await page.keyboard.press('s');
+  await page.getByTestId('log-pids').first().check(); // leave the form as the other tests expect it
+});
+
 test('a run that cannot start says why, and nothing is left running', async () => {
   const { page } = browser;
   await page.keyboard.press('s');

@@ -16,6 +16,8 @@ export function StartScreen() {
   const [files, setFiles] = useState<{ captures: FileEntry[]; baselines: FileEntry[]; compose: FileEntry[] }>();
   const [search, setSearch] = useState('');
   const [cfg, setCfg] = useState({ image: '', command: '', env: '', ports: '', network: '', duration: '' });
+  /** Learn which process wrote each output line (each write to stdout/stderr then costs the app ~12 µs). */
+  const [logPids, setLogPids] = useState(true);
   const [compose, setCompose] = useState('');
   const [until, setUntil] = useState('');
   const [composeDuration, setComposeDuration] = useState('');
@@ -50,6 +52,7 @@ export function StartScreen() {
       const ports = parseList(cfg.ports); if (ports.length) config.ports = ports;
       if (cfg.network.trim()) config.network = cfg.network.trim();
       if (Number(cfg.duration) > 0) config.duration = Number(cfg.duration);
+      if (!logPids) config.logPids = false;
       const state = await api().call('run.start', config);
       openSource({ kind: 'run', runId: state.runId }, state);
       setScreen('live');
@@ -62,6 +65,7 @@ export function StartScreen() {
         file,
         ...(until.trim() ? { until: until.trim() } : {}),
         ...(Number(composeDuration) > 0 ? { duration: Number(composeDuration) } : {}),
+        ...(logPids ? {} : { logPids: false }),
       });
       openSource({ kind: 'run', runId: state.runId }, state);
       setScreen('live');
@@ -99,6 +103,7 @@ export function StartScreen() {
             <label>Network<input value={cfg.network} onChange={(e) => setCfg({ ...cfg, network: e.target.value })} placeholder="default bridge" /></label>
             <label>Stop after (s)<input value={cfg.duration} onChange={(e) => setCfg({ ...cfg, duration: e.target.value })} inputMode="numeric" placeholder="until it exits" /></label>
           </div>
+          <LogPidsOption value={logPids} onChange={setLogPids} />
           <button className="primary" type="submit" disabled={busy || !cfg.image.trim() || !engine?.connected}>Run with probe</button>
         </form>
       </section>
@@ -111,6 +116,7 @@ export function StartScreen() {
             <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="service (optional)" data-testid="compose-until" /></label>
             <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
           </div>
+          <LogPidsOption value={logPids} onChange={setLogPids} />
           <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
         </form>
         <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />
@@ -174,5 +180,15 @@ function FileList({ files, empty, onOpen, testid }: { files?: FileEntry[]; empty
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The probe's --no-log-pids, offered where a run starts: the notice log-writes-costly points here. */
+function LogPidsOption({ value, onChange }: { value: boolean; onChange: (v: boolean) => void }) {
+  return (
+    <label className="option" title="Each write to stdout or stderr is handed to the probe to learn its writer. Turn this off for apps that write there thousands of times a second: their lines then carry no pid.">
+      <input type="checkbox" checked={value} onChange={(e) => onChange(e.target.checked)} data-testid="log-pids" />
+      Record which process wrote each output line
+    </label>
   );
 }

@@ -1,6 +1,7 @@
 /**
- * `--stop-timeout 0` means what `docker stop -t 0` means (kill at once) and reaches the engine as 0, not as
- * "unset"; `--duration` stays above 0. Each option's message says its own range.
+ * Run options as they reach the engine and the probe: `--stop-timeout 0` means what `docker stop -t 0`
+ * means (kill at once), not "unset"; `--duration` stays above 0, each message says its own range; the
+ * probe's own options (--no-seccomp, --no-log-pids) arrive once, from the CLI or the app.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,4 +26,15 @@ test('--no-log-pids and --no-seccomp reach the probe as its own options', () => 
   assert.deepEqual(runControlOptions({ logPids: false }).probeArgs, ['--no-log-pids']);
   assert.deepEqual(runControlOptions({ logPids: false, seccomp: false }).probeArgs, ['--no-seccomp', '--no-log-pids']);
   assert.equal('probeArgs' in runControlOptions({ logPids: true, seccomp: true }), false);
+});
+
+test("the app's 'logPids: false' is the probe's --no-log-pids, once, beside other probe options", async () => {
+  const { withLogPids } = await import('../../electron/engine/session.js');
+  const { runConfigSchema } = await import('../../common/api.js');
+  assert.equal(runConfigSchema.parse({ image: 'x', logPids: false }).logPids, false);
+  assert.deepEqual(withLogPids({}, false).probeArgs, ['--no-log-pids']);
+  assert.deepEqual(withLogPids({ probeArgs: ['--no-seccomp'] }, false).probeArgs, ['--no-seccomp', '--no-log-pids']);
+  assert.deepEqual(withLogPids({ probeArgs: ['--no-log-pids'] }, false).probeArgs, ['--no-log-pids']);
+  assert.equal(withLogPids({}, true).probeArgs, undefined);
+  assert.equal(withLogPids({}, undefined).probeArgs, undefined);
 });
