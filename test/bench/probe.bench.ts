@@ -50,11 +50,11 @@ let framesDelivered = 0;
 const stopsByScript = new Map<string, number[]>();
 
 /** One timed run: the workload prints `ELAPSED <ns>`; returns seconds. */
-async function timed(variant: Variant, script: string, strace: string[]): Promise<number> {
+async function timed(variant: Variant, script: string, strace: string[], probeArgs: string[] = []): Promise<number> {
   const cmd = ['bash', '-c', `s=$(date +%s%N); ${script}; e=$(date +%s%N); echo ELAPSED $((e-s))`];
   let lines: string[];
   if (variant === 'imprint') {
-    const run = await runProbed({ image: DEBIAN, cmd, dockerArgs: CAPS });
+    const run = await runProbed({ image: DEBIAN, cmd, dockerArgs: CAPS, probeArgs });
     assertComplete(run);
     framesDelivered += run.frames;
     stopsByScript.set(script, [...(stopsByScript.get(script) ?? []), run.end?.stops ?? 0]);
@@ -151,6 +151,7 @@ export async function run(): Promise<BenchRow[]> {
   }
   out.push(...rows('tar -cf /dev/null /usr', 's', tar, false, 1.25));
   out.push(...rows('300 x fork+exec /bin/true', 's', forks, false, 1.25));
+  out.push(...await stdoutWrites(strace));
   for (const [script, stops] of stopsByScript) {
     out.push({
       group: 'probe', name: `ptrace stops per probed run of: ${script.replace(' 2>/dev/null', '')}`, measured: median(stops),
@@ -162,6 +163,29 @@ export async function run(): Promise<BenchRow[]> {
     unit: 'frames', target: 'no loss', pass: true,
   });
   return out;
+}
+
+/**
+ * Not one of the issue's rows: what learning each output line's writer costs an app that writes to fd 1
+ * very often (dd writes through fd 1, here redirected to /dev/null), with the probe's default and with
+ * --no-log-pids. Each write to fds 1/2 is a seccomp notification by default (PROTOCOL.md, LOG).
+ */
+async function stdoutWrites(strace: string[]): Promise<BenchRow[]> {
+  const script = 'dd if=/dev/zero of=/dev/null bs=1 count=100000 2>/dev/null';
+  const untraced: number[] = [], probed: number[] = [], noPids: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    untraced.push(await timed('untraced', script, strace));
+    probed.push(await timed('imprint', script, strace));
+    noPids.push(await timed('imprint', script, strace, ['--no-log-pids']));
+  }
+  const row = (name: string, m: number[]): BenchRow => ({
+    group: 'probe', name, peer: median(untraced), measured: median(m), unit: 's', ratio: pairedRatio(m, untraced),
+    target: 'information (not an issue target)', pass: true,
+  });
+  return [
+    row('100,000 one-byte writes to fd 1 (dd bs=1), default: each write hands over its writer, vs untraced', probed),
+    row('the same with --no-log-pids (lines carry no pid), vs untraced', noPids),
+  ];
 }
 
 /** Round r starts with a different variant, so no variant always runs first. */
