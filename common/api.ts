@@ -39,7 +39,9 @@ export const runConfigSchema = z.object({
   image: name,
   command: z.array(z.string().max(4096)).max(256).optional(),
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'KEY=VALUE').max(8192)).max(256).optional(),
-  ports: z.array(z.string().regex(/^(\d{1,5}:)?\d{1,5}(\/(tcp|udp))?$/, 'HOST:CONTAINER')).max(64).optional(),
+  /** As docker's -p: [IP:][HOST:]CONTAINER[/tcp|udp] (the engine checks the numbers: electron/engine/run.ts). */
+  ports: z.array(z.string().regex(/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:\d{0,5}:)?\d{1,5}(?:\/(?:tcp|udp))?$/,
+    'a port mapping is [IP:][HOST:]CONTAINER[/tcp|udp], e.g. 127.0.0.1:8080:80')).max(64).optional(),
   network: name.optional(),
   name: name.optional(),
   /** Stop the run after this many seconds. */
@@ -125,7 +127,8 @@ export const apiMethods = {
     z.object({ events: z.array(eventSchema), next: z.number().optional() })),
   'files.recent': method(empty, z.object({ captures: z.array(fileEntrySchema), baselines: z.array(fileEntrySchema), compose: z.array(fileEntrySchema) })),
   'capture.read': method(z.object({ path, offset: z.number().int().min(0), limit: z.number().int().min(1).max(50_000) }).strict(), captureChunkSchema),
-  'baseline.learn': method(z.object({ captures: z.array(path).min(1).max(64), out: path }).strict(), baselineFileSchema),
+  /** An existing `out` is replaced only with `replace: true` (its reviewers' notes are kept). */
+  'baseline.learn': method(z.object({ captures: z.array(path).min(1).max(64), out: path, replace: z.boolean().optional() }).strict(), baselineFileSchema),
   'baseline.read': method(z.object({ path }).strict(), baselineFileSchema),
   'baseline.write': method(z.object({ path, yaml: z.string().max(16 * 1024 * 1024) }).strict(), baselineFileSchema),
   /** Open an http(s) link in the user's browser (Electron: shell.openExternal; browser mode: refused). */

@@ -57,8 +57,9 @@ export function parsePorts(ports: readonly string[]): { exposed: Record<string, 
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp?: string; HostPort: string }[]> = {};
   for (const spec of ports) {
-    const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/.exec(spec.trim());
-    const valid = (p: string | undefined) => p === undefined || (Number(p) >= 1 && Number(p) <= 65535);
+    // IP::CONTAINER (an empty host port) lets the engine choose the host port, as with docker -p
+    const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:(\d{0,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/.exec(spec.trim());
+    const valid = (p: string | undefined) => p === undefined || p === '' || (Number(p) >= 1 && Number(p) <= 65535);
     if (!m || !valid(m[2]) || !valid(m[3])) {
       throw new EngineError('create-failed', `port mapping '${spec}' is not [IP:][HOST:]CONTAINER[/tcp|udp]`, "write it like docker's -p, e.g. 8080:80");
     }

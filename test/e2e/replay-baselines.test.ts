@@ -141,6 +141,19 @@ test('baselines: save one, load it, and a drifting replay shows exactly the devi
   await page.getByTestId('baseline-saved').waitFor();
   const saved = parseBaseline(await readFile(join(dir, 'baseline.yaml'), 'utf8'));
   assert.deepEqual(Object.keys(saved.services).sort(), ['api', 'redis', 'web']);
+  // A second click never replaces the reference by accident: it asks for "Replace it if the file exists".
+  const before = await readFile(join(dir, 'baseline.yaml'), 'utf8');
+  await writeFile(join(dir, 'baseline.yaml'), `# reviewed\n${before}`);
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  const banner = page.getByTestId('error-banner');
+  await banner.filter({ hasText: /baseline\.yaml already exists/ }).waitFor();
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  assert.match(await readFile(join(dir, 'baseline.yaml'), 'utf8'), /^# reviewed\n/, 'untouched');
+  await page.getByTestId('baseline-replace').check();
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  // saved, and the choice was for this once: the box clears itself
+  await page.waitForFunction(() => !(document.querySelector('[data-testid=baseline-replace]') as HTMLInputElement).checked);
+  assert.deepEqual(browser.errors, []);
   await page.getByTestId('learning-curve').waitFor();
   await screenshot(page, 'baselines-saved');
 

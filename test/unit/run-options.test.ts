@@ -38,3 +38,15 @@ test("the app's 'logPids: false' is the probe's --no-log-pids, once, beside othe
   assert.equal(withLogPids({}, true).probeArgs, undefined);
   assert.equal(withLogPids({}, undefined).probeArgs, undefined);
 });
+
+test("the app's port mappings are docker's -p forms, a loopback-only one included", async () => {
+  const { runConfigSchema } = await import('../../common/api.js');
+  const { parsePorts } = await import('../../electron/engine/run.js');
+  for (const p of ['80', '8080:80', '127.0.0.1:8080:80', '127.0.0.1::80', '[::1]:8080:80', '53:53/udp']) {
+    assert.ok(runConfigSchema.safeParse({ image: 'x', ports: [p] }).success, p);
+    assert.doesNotThrow(() => parsePorts([p]), p);
+  }
+  const bad = runConfigSchema.safeParse({ image: 'x', ports: ['localhost:80'] });
+  assert.ok(!bad.success);
+  assert.match(bad.error.issues[0]!.message, /\[IP:\]\[HOST:\]CONTAINER\[\/tcp\|udp\], e\.g\. 127\.0\.0\.1:8080:80/);
+});

@@ -92,8 +92,12 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
     return { path: workspace.display(abs), yaml };
   });
 
-  dispatcher.register('baseline.learn', async ({ captures, out }) => {
+  dispatcher.register('baseline.learn', async ({ captures, out, replace }) => {
     if (!YAML.test(out)) throw new UserError('a baseline file ends in .yaml or .yml');
+    // A committed baseline is the reference a check runs against: never replaced by a click by accident.
+    if (!replace && (await workspace.writable(out).then((abs) => existsSync(abs)))) {
+      throw new UserError(`${out} already exists: choose another name, or tick "Replace it if the file exists" to learn it again from this run`);
+    }
     // The same rules as `imprint baseline`: never learn from a capture that is known to miss behaviour,
     // and record the seccomp profile the runs had (calls the default profile denies are never seen).
     const runs: LearningRun[] = [];

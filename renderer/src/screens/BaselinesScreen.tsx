@@ -44,11 +44,13 @@ function SaveAndLoad() {
   const [out, setOut] = useState('baseline.yaml');
   const [loadPath, setLoadPath] = useState('');
   const [saved, setSaved] = useState<string>();
+  const [replace, setReplace] = useState(false);
   const running = run && (run.status === 'running' || run.status === 'starting');
   const save = async () => {
     if (!capture) return;
     try {
-      const file = await api().call('baseline.learn', { captures: [capture], out });
+      const file = await api().call('baseline.learn', { captures: [capture], out, ...(replace ? { replace: true } : {}) });
+      setReplace(false);
       setSaved(file.path);
       setLoadPath(file.path);
     } catch (e) { setError((e as Error).message); }
@@ -62,6 +64,7 @@ function SaveAndLoad() {
           <input value={out} onChange={(e) => setOut(e.target.value)} className="mono" aria-label="Baseline file to write" data-testid="baseline-out" />
           <button className="primary" disabled={!capture || !out.trim() || !!running} onClick={() => void save()} title={running ? 'Wait for the run to finish' : ''}>Save baseline of this run</button>
         </div>
+        <label className="option"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} data-testid="baseline-replace" />Replace it if the file exists</label>
         {saved && <p className="ok" data-testid="baseline-saved">Saved {saved} <button className="link" onClick={() => void loadBaseline(saved)}>check live against it</button></p>}
       </div>
       <header className="panel-head"><h2>Check live against a baseline</h2></header>

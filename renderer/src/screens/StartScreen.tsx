@@ -99,7 +99,7 @@ export function StartScreen() {
           <label>Command<input value={cfg.command} onChange={(e) => setCfg({ ...cfg, command: e.target.value })} placeholder="default: the image's own" className="mono" /></label>
           <label>Environment<textarea value={cfg.env} onChange={(e) => setCfg({ ...cfg, env: e.target.value })} placeholder="KEY=VALUE, one per line" rows={2} className="mono" /></label>
           <div className="row">
-            <label>Ports<input value={cfg.ports} onChange={(e) => setCfg({ ...cfg, ports: e.target.value })} placeholder="8080:80" className="mono" /></label>
+            <label>Ports<input value={cfg.ports} onChange={(e) => setCfg({ ...cfg, ports: e.target.value })} placeholder="127.0.0.1:8080:80" className="mono" /></label>
             <label>Network<input value={cfg.network} onChange={(e) => setCfg({ ...cfg, network: e.target.value })} placeholder="default bridge" /></label>
             <label>Stop after (s)<input value={cfg.duration} onChange={(e) => setCfg({ ...cfg, duration: e.target.value })} inputMode="numeric" placeholder="until it exits" /></label>
           </div>
