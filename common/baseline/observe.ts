@@ -7,6 +7,7 @@
  */
 import type { Endpoint, EventOf, ImprintEvent, NetProtocol } from '../events.js';
 import { argvPattern, normalizePath } from './normalize.js';
+import { ConnectAttempts } from '../models/connect-attempts.js';
 import type { FileAccess, PeerKind } from './schema.js';
 
 export type FactCategory =
@@ -93,6 +94,7 @@ const isNet = (family: string) => family === 'inet' || family === 'inet6' || fam
 /** Calls `emit` once per fact, in event order. Events must be in capture order (per container, by seq). */
 export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => void): void {
   const table = new ProcessTable();
+  const attempts = new ConnectAttempts();
   for (const ev of events) {
     const service = ev.service.slice(0, 256);
     const file = (category: FileAccess, raw: string | undefined, directory = false) => {
@@ -141,6 +143,7 @@ export function observe(events: Iterable<ImprintEvent>, emit: (fact: Fact) => vo
       case 'connect': case 'accept': {
         if (!ev.peer || !isNet(ev.family)) break;
         if (ev.kind === 'accept' && ev.result < 0) break;
+        if (ev.kind === 'connect' && attempts.isFollowUp(ev)) break; // the same connection, asked again
         if (ev.protocol !== 'unix' && ev.peer.address === '') break;
         const named = namePeer(ev.peer, ev.protocol, ev.container, table);
         // Inbound: the peer's own port is ephemeral; the local (listening) port is what identifies the flow.

@@ -9,6 +9,7 @@
  * Expects events already passed through PeerNamer.
  */
 import type { Endpoint, ImprintEvent, NetProtocol } from '../events.js';
+import { ConnectAttempts } from './connect-attempts.js';
 
 const MAX_NODES = 5_000;
 const MAX_EDGES = 20_000;
@@ -55,6 +56,7 @@ export class ConnectionGraph {
   readonly nodes = new Map<string, GraphNode>();
   readonly edges = new Map<string, GraphEdge>();
   untracked = 0;
+  private attempts = new ConnectAttempts();
 
   /** Services appear even before they connect anywhere. */
   addService(service: string): GraphNode | undefined {
@@ -66,6 +68,7 @@ export class ConnectionGraph {
       case 'connect': {
         if (!ev.peer || ev.protocol === 'unix' || (ev.family !== 'inet' && ev.family !== 'inet6')) return;
         if (ev.peer.address === '' || (ev.peer.port === 0 && ev.protocol === 'udp')) return; // disconnect (AF_UNSPEC) or unbound
+        if (this.attempts.isFollowUp(ev)) return;
         const from = this.addService(ev.service);
         const to = this.target(ev.peer, ev.service);
         if (from && to) this.edge(from.id, to.id, ev.protocol, ev.peer.port, ev.result >= 0 || ev.result === EINPROGRESS, ev.time);

@@ -166,3 +166,21 @@ test('another container on the run\'s network (not the run\'s) is named by the n
   assert.match(policy, /podSelector: \{\}/);
   assert.match(policy, /network qa-net: another container on that network/);
 });
+
+test('a non-blocking connect asked again for its outcome is one connection (graph, UI graph, show)', async () => {
+  const { connectionGraph } = await import('../../renderer/src/model/views.js');
+  const { connectionsOf } = await import('../../common/baseline/connections.js');
+  const m = new RunModels();
+  m.addService('redis', { addresses: ['10.5.0.3'] });
+  const events: ImprintEvent[] = [];
+  for (let i = 0; i < 3; i++) {
+    // hiredis: connect → EINPROGRESS, poll, connect again → 0 (or EISCONN); a new socket per iteration
+    events.push(net('client', 'connect', { address: '10.5.0.3', port: 6379 }, { result: -115 }));
+    events.push(net('client', 'connect', { address: '10.5.0.3', port: 6379 }, { result: i === 2 ? -106 : 0 }));
+  }
+  events.push(net('client', 'connect', { address: '10.5.0.3', port: 6379 }, { result: 0 })); // a blocking one
+  m.foldAll(events);
+  assert.deepEqual(m.graph.snapshot().edges.map((e) => [e.to, e.count, e.failures]), [['service:redis', 4, 0]]);
+  assert.deepEqual(connectionGraph(events).edges.map((e) => e.count), [4]);
+  assert.deepEqual(connectionsOf(events).flows.map((f) => [f.peer, f.count]), [['redis', 4]]);
+});

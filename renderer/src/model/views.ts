@@ -5,6 +5,7 @@
  */
 import type { ImprintEvent, EventOf } from '../../../common/events.js';
 import { basename, programName } from './event-log.js';
+import { ConnectAttempts } from '../../../common/models/connect-attempts.js';
 
 export interface ProcessNode {
   key: string;
@@ -149,6 +150,7 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
   const edges = new Map<string, GraphEdge>();
   const names = new Map<string, string>();
   const list: EventOf<'connect' | 'accept' | 'bind' | 'listen'>[] = [];
+  const attempts = new ConnectAttempts();
   const addNode = (id: string, kind: GraphNodeKind, label: string, service?: string) => {
     let n = nodes.get(id);
     if (!n) nodes.set(id, (n = { id, kind, label, service, events: 0 }));
@@ -181,6 +183,7 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
       continue;
     }
     if (e.kind === 'bind') continue;
+    if (e.kind === 'connect' && attempts.isFollowUp(e)) continue; // one connection, asked again
     // Between two probed services one connection shows up twice, as the client's connect and the server's
     // accept: count it once, from the client's side.
     if (e.kind === 'accept' && e.peer?.service) continue;
