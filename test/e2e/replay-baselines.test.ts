@@ -129,6 +129,22 @@ test('replay views: graph details on click, event and log search, the playhead, 
   assert.deepEqual(browser.errors, []);
 });
 
+test('a capture that does not open leaves the one on screen; the next good open clears the error', async () => {
+  const { page } = browser;
+  await page.keyboard.press('r');
+  await page.getByTestId('capture-path').fill('normal.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
+  await page.getByTestId('capture-path').fill('captures/nope.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('error-banner').filter({ hasText: /Could not open captures\/nope\.imprint/ }).waitFor();
+  assert.equal(await page.getByTestId('total-events').textContent(), '228', 'still the capture that was open');
+  assert.match(await page.getByTestId('rate').textContent() ?? '', /^\d[\d,]*\/s$/);
+  await page.getByTestId('capture-path').fill('drift.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('error-banner').waitFor({ state: 'detached' });
+});
+
 test('baselines: save one, load it, and a drifting replay shows exactly the deviations', async () => {
   const { page } = browser;
   await page.keyboard.press('r');

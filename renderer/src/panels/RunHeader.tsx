@@ -12,9 +12,9 @@ export function countByCategory(log: EventLog): number[] {
 }
 
 /** Events per second over the last second of event time. */
-export function recentRate(log: EventLog): number {
+/** Events in the second before `end` (a live run: now, so an idle app shows 0/s, not its last burst). */
+export function recentRate(log: EventLog, end: number): number {
   if (log.length === 0) return 0;
-  const end = log.lastTimeSeen;
   const [from, to] = log.window(end - 1000, Infinity);
   let n = 0;
   for (let i = from; i < to; i++) if (log.times[i]! >= end - 1000) n++;
@@ -41,7 +41,9 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const counts = useMemo(() => countByCategory(log), [log, tick]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const rate = useMemo(() => recentRate(log), [log, tick]);
+  // Live: the last second. Ended, or a replay: the average over the run (its last second says little).
+  const span = Math.max(1, log.lastTimeSeen - log.firstTime) / 1000;
+  const rate = useMemo(() => (live ? recentRate(log, now) : Math.round(log.length / span)), [log, tick, live, now, span]);
   const elapsed = run?.startedAt ? (run.endedAt ?? (live ? now : log.lastTimeSeen)) - run.startedAt : log.lastTimeSeen - log.firstTime;
   const dropped = run?.dropped ?? 0;
   return (
@@ -54,7 +56,7 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
       <dl className="stats">
         <div><dt>elapsed</dt><dd className="mono">{fmtDuration(elapsed)}</dd></div>
         <div><dt>events</dt><dd className="mono" data-testid="total-events">{log.length.toLocaleString()}</dd></div>
-        <div><dt>rate</dt><dd className="mono">{rate.toLocaleString()}/s</dd></div>
+        <div><dt>{live ? 'rate' : 'avg rate'}</dt><dd className="mono" data-testid="rate">{rate.toLocaleString()}/s</dd></div>
         <div className={dropped > 0 ? 'dropped bad' : 'dropped'} title="Events proven lost by sequence gaps: must stay 0">
           <dt>dropped</dt><dd className="mono" data-testid="dropped">{dropped.toLocaleString()}</dd>
         </div>

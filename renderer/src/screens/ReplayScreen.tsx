@@ -57,11 +57,21 @@ export function ReplayScreen() {
     return () => clearInterval(id);
   }, [playing, log]);
 
-  const open = (p: string) => { started.current = undefined; openSource({ kind: 'capture', path: p, loading: true }); };
+  const open = async (p: string) => {
+    // A path that does not open must not take the run or capture on screen away with it.
+    try {
+      await api().call('capture.read', { path: p, offset: 0, limit: 1 });
+    } catch (e) {
+      setError(`Could not open ${p}: ${(e as Error).message}`);
+      return;
+    }
+    started.current = undefined;
+    openSource({ kind: 'capture', path: p, loading: true });
+  };
   const t0 = log.firstTime, t1 = log.lastTimeSeen;
   return (
     <div className="screen">
-      <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) open(path.trim()); }}>
+      <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void open(path.trim()); }}>
         <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.imprint) in the workspace, e.g. captures/…" className="mono" data-testid="capture-path" />
         <button className="primary" type="submit" disabled={!path.trim()}>Open capture</button>
         {capture && log.length > 0 && (

@@ -97,7 +97,8 @@ export const useApp = create<AppState>()((set, get) => ({
     lastSeq = new Map();
     const log = new EventLog();
     foldSink.reset(log);
-    set((s) => ({ source, run, log, range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
+    // Something new is on screen: an error about an earlier attempt no longer applies to it.
+    set((s) => ({ source, run, log, error: undefined, range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
   },
   appendNow: (events) => {
     get().log.append(events);
