@@ -42,3 +42,13 @@ export const ALWAYS_ALLOWED: Readonly<Record<Arch, readonly string[]>> = {
 export function isArch(s: string): s is Arch {
   return s === 'x86_64' || s === 'aarch64';
 }
+
+/**
+ * Files every program may write without it being news: the null and terminal devices and a process's own
+ * descriptors (a shell's `> /dev/null` opens /dev/null with O_CREAT, so it showed as a new file created).
+ * Learned and exported like any write (an AppArmor profile still needs them); never drift. Normalized keys.
+ */
+export const ALWAYS_WRITABLE: ReadonlySet<string> = new Set([
+  '/dev/null', '/dev/zero', '/dev/full', '/dev/tty', '/dev/stdout', '/dev/stderr', '/dev/random', '/dev/urandom',
+  '/dev/fd/*', '/proc/self/fd/*', '/proc/thread-self/fd/*', '/proc/*/fd/*',
+]);

@@ -8,6 +8,7 @@ import type { ImprintEvent } from '../events.js';
 import { LIST_OF } from './bounds.js';
 import { itemKey } from './merge.js';
 import { globMatch } from './normalize.js';
+import { ALWAYS_WRITABLE } from './always-allowed.js';
 import { observe, type Fact } from './observe.js';
 import type { Baseline, ServiceBaseline } from './schema.js';
 
@@ -125,7 +126,8 @@ class ServiceIndex {
       case 'executable': return this.find('executable', f.key, true);
       case 'read': return this.find('read', f.key, true) ?? 'always';
       // Creating and writing both modify the path: either listing covers both.
-      case 'write': case 'create': return this.find(f.category, f.key, true) ?? this.find(f.category === 'write' ? 'create' : 'write', f.key, true);
+      case 'write': case 'create': return this.find(f.category, f.key, true) ?? this.find(f.category === 'write' ? 'create' : 'write', f.key, true) ??
+        (ALWAYS_WRITABLE.has(f.key) ? 'always' : undefined);
       case 'delete': return this.find('delete', f.key, true);
       case 'dns': return this.find('dns', f.key, true); // hand-edited `*.example.com`
       case 'listen': case 'uid': return this.find(f.category, f.key);

@@ -94,6 +94,15 @@ test('hand-edited globs in the baseline allow matching paths', () => {
   assert.equal(checkDrift(baseline, { events: r.events }).verdict, 'drift');
 });
 
+test('writing /dev/null or a descriptor of its own is never drift (a shell redirection creates /dev/null)', () => {
+  const r = shopRun(1);
+  r.open('worker', 20, '/dev/null', ['write', 'create', 'truncate']);
+  r.open('worker', 20, '/proc/self/fd/1', ['write']);
+  assert.deepEqual(checkDrift(baseline, { events: r.events }).deviations.map((d) => d.rule), []);
+  r.open('worker', 20, '/dev/sda', ['write']);
+  assert.deepEqual(checkDrift(baseline, { events: r.events }).deviations.map((d) => d.item), ['/dev/sda']);
+});
+
 test('hand-edited DNS globs allow matching names and peers', () => {
   const edited = structuredClone(baseline);
   edited.services.worker!.dns.push({ name: '*.example.test', runs: 1, by: [] });
