@@ -113,7 +113,7 @@ export function StartScreen() {
         <form className="form" onSubmit={(e) => { e.preventDefault(); if (compose.trim()) void startCompose(compose.trim()); }}>
           <label>Compose file<input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" /></label>
           <div className="row">
-            <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="service (optional)" data-testid="compose-until" /></label>
+            <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="optional" data-testid="compose-until" /></label>
             <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
           </div>
           <LogPidsOption value={logPids} onChange={setLogPids} />
@@ -176,7 +176,7 @@ function FileList({ files, empty, onOpen, testid }: { files?: FileEntry[]; empty
       {files.slice(0, 12).map((f) => (
         <li key={f.path}>
           <button className="link mono" onClick={() => onOpen(f)} title={f.path}>{f.name}</button>
-          <span className="muted small">{new Date(f.modified).toLocaleString()} · {(f.size / 1024).toFixed(0)} KB</span>
+          <span className="muted small">{new Date(f.modified).toLocaleString()} · {f.size < 1024 ? `${f.size} B` : `${(f.size / 1024).toFixed(0)} KB`}</span>
         </li>
       ))}
     </ul>
