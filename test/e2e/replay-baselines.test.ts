@@ -135,6 +135,8 @@ test('a capture that does not open leaves the one on screen; the next good open 
   await page.getByTestId('capture-path').fill('normal.imprint');
   await page.getByRole('button', { name: 'Open capture' }).click();
   await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
+  // the workspace's captures are offered as the path is typed
+  assert.ok((await page.getByTestId('workspace-captures').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).includes('drift.imprint'));
   await page.getByTestId('capture-path').fill('captures/nope.imprint');
   await page.getByRole('button', { name: 'Open capture' }).click();
   await page.getByTestId('error-banner').filter({ hasText: /Could not open captures\/nope\.imprint/ }).waitFor();

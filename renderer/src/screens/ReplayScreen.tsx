@@ -36,6 +36,11 @@ export function ReplayScreen() {
   useApp((s) => s.tick);
   const [path, setPath] = useState('');
   const [playing, setPlaying] = useState(false);
+  /** The workspace's captures, offered as the path is typed (the Start screen lists them too). */
+  const [known, setKnown] = useState<string[]>([]);
+  useEffect(() => {
+    api().call('files.recent', {}).then((f) => setKnown(f.captures.map((c) => c.path)), () => setKnown([]));
+  }, []);
   const started = useRef<string | undefined>(undefined);
 
   const capture = source?.kind === 'capture' ? source : undefined;
@@ -72,7 +77,8 @@ export function ReplayScreen() {
   return (
     <div className="screen">
       <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void open(path.trim()); }}>
-        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.imprint) in the workspace, e.g. captures/…" className="mono" data-testid="capture-path" />
+        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.imprint) in the workspace, e.g. captures/…" className="mono" data-testid="capture-path" list="workspace-captures" />
+        <datalist id="workspace-captures" data-testid="workspace-captures">{known.map((c) => <option key={c} value={c} />)}</datalist>
         <button className="primary" type="submit" disabled={!path.trim()}>Open capture</button>
         {capture && log.length > 0 && (
           <div className="scrubber">
