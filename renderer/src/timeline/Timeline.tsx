@@ -183,7 +183,13 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
               onDoubleClick={() => setView(null)} onKeyDown={onKey}
             />}
       </div>
-      <p className="hint">Wheel: zoom · drag: pan · shift-drag or drag on the axis: select a range · F: fit · Esc: clear · click a service name to fold its processes</p>
+      <p className="hint">
+        {maxScroll > 0 && (
+          // More lanes than fit: say which are shown, and how to reach the others.
+          <strong data-testid="timeline-rows">lanes {scroll + 1}–{Math.min(layout.rows.length, scroll + layout.rows.length - maxScroll)} of {layout.rows.length} (wheel over the names to scroll) · </strong>
+        )}
+        Wheel: zoom · drag: pan · shift-drag or drag on the axis: select a range · F: fit · Esc: clear · click a service name to fold its processes
+      </p>
     </section>
   );
 }
