@@ -4,10 +4,11 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import { outputClash, whyNotWritable, type CommandInput } from '../../capture/writable-path.js';
+import { schemaRef } from '../../capture/schema-ref.js';
 import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
 import { BASELINE_SCHEMA_FILE, BaselineFileError, parseBaseline } from '../../../common/baseline/file.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
@@ -67,21 +68,12 @@ export async function checkWritable(path: string, inputs: readonly CommandInput[
 
 const cannotWrite = (path: string, why: string) => `cannot write ${path}: ${why} — choose a writable path with -o`;
 
-/**
- * How a written baseline names its schema: a relative path when the file lives in the project that holds
- * Imprint (its own repository, or a project with Imprint under node_modules), so editors resolve it offline;
- * otherwise the schema's published id. Either way the same output place gives the same bytes.
- */
+/** The schema reference for a baseline written to `outFile` (capture/schema-ref.ts), from this install. */
 export function schemaRefFor(outFile: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 8; i++) {
     const candidate = join(dir, BASELINE_SCHEMA_FILE);
-    if (existsSync(candidate)) {
-      const inside = (from: string, to: string) => !relative(from, to).startsWith('..');
-      const project = dir.includes(`${sep}node_modules${sep}`) ? dir.slice(0, dir.lastIndexOf(`${sep}node_modules${sep}`)) : dir;
-      if (inside(project, outFile)) return relative(dirname(outFile), candidate).split(sep).join('/');
-      break;
-    }
+    if (existsSync(candidate)) return schemaRef(candidate, resolve(outFile));
     dir = dirname(dir);
   }
   return BASELINE_SCHEMA_ID;

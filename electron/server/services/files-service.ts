@@ -4,15 +4,15 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { CaptureCollector, learningRun, type CaptureInput } from '../../../common/baseline/capture-input.js';
 import { BASELINE_SCHEMA_FILE, parseBaseline, stringifyBaseline } from '../../../common/baseline/file.js';
-import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
 import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
 import type { Dispatcher } from '../dispatcher.js';
+import { schemaRef } from '../../capture/schema-ref.js';
 import { UserError } from '../dispatcher.js';
 import { peek, type Workspace } from '../workspace.js';
 
@@ -114,15 +114,9 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
     const baseline = learnBaseline(runs, { seccomp: profiles.has('default') ? 'default' : 'unconfined' });
     // Notes people wrote in the file being replaced stay with the items that still exist.
     const previous = await readFile(abs, 'utf8').catch(() => undefined);
-    const yaml = stringifyBaseline(baseline, schemaRef(opts.appRoot, abs), previous);
+    const yaml = stringifyBaseline(baseline, schemaRef(join(opts.appRoot, BASELINE_SCHEMA_FILE), abs), previous);
     await writeFileAtomic(abs, yaml);
     return { path: workspace.display(abs), yaml };
   });
 }
 
-/** The schema path relative to the baseline file when the app's copy is reachable, else its id URL. */
-function schemaRef(appRoot: string, baselineFile: string): string {
-  const schema = join(appRoot, BASELINE_SCHEMA_FILE);
-  if (!existsSync(schema)) return BASELINE_SCHEMA_ID;
-  return relative(dirname(baselineFile), schema).split(sep).join('/');
-}
