@@ -27,6 +27,12 @@ before(async () => {
   serving = await startServe({ workspace: dir, appRoot: process.cwd() });
   browser = await openBrowser();
 });
+/** Types a capture path on the Replay screen and opens it. */
+async function openCapture(page: Browser['page'], path: string): Promise<void> {
+  await page.getByTestId('capture-path').fill(path);
+  await page.getByRole('button', { name: 'Open capture' }).click();
+}
+
 after(async () => {
   await browser?.close();
   await serving?.close();
@@ -132,26 +138,22 @@ test('replay views: graph details on click, event and log search, the playhead, 
 test('a capture that does not open leaves the one on screen; the next good open clears the error', async () => {
   const { page } = browser;
   await page.keyboard.press('r');
-  await page.getByTestId('capture-path').fill('normal.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'normal.imprint');
   await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
   // the workspace's captures are offered as the path is typed
   assert.ok((await page.getByTestId('workspace-captures').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).includes('drift.imprint'));
-  await page.getByTestId('capture-path').fill('captures/nope.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'captures/nope.imprint');
   await page.getByTestId('error-banner').filter({ hasText: /Could not open captures\/nope\.imprint/ }).waitFor();
   assert.equal(await page.getByTestId('total-events').textContent(), '228', 'still the capture that was open');
   assert.match(await page.getByTestId('rate').textContent() ?? '', /^\d[\d,]*\/s$/);
-  await page.getByTestId('capture-path').fill('drift.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'drift.imprint');
   await page.getByTestId('error-banner').waitFor({ state: 'detached' });
 });
 
 test('baselines: save one, load it, and a drifting replay shows exactly the deviations', async () => {
   const { page } = browser;
   await page.keyboard.press('r');
-  await page.getByTestId('capture-path').fill('normal.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'normal.imprint');
   await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
   await page.keyboard.press('b');
   await page.getByTestId('baseline-out').fill('baseline.yaml');
@@ -180,8 +182,7 @@ test('baselines: save one, load it, and a drifting replay shows exactly the devi
   await page.getByTestId('baseline-loaded').waitFor();
 
   await page.keyboard.press('r');
-  await page.getByTestId('capture-path').fill('drift.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'drift.imprint');
   await page.getByTestId('total-events').filter({ hasText: '233' }).waitFor();
   await page.getByTestId('verdict').filter({ hasText: 'drift' }).waitFor();
   assert.equal(await page.getByTestId('deviation-count').textContent(), '3');
@@ -196,16 +197,14 @@ test('baselines: save one, load it, and a drifting replay shows exactly the devi
   await screenshot(page, 'replay-drift-top');
 
   // The same capture against its own baseline is clean.
-  await page.getByTestId('capture-path').fill('normal.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'normal.imprint');
   await page.getByTestId('verdict').filter({ hasText: 'clean' }).waitFor();
   assert.deepEqual(browser.errors, []);
 });
 
 test('review: diff two baselines, reject one entry, generalise another, write the result back', async () => {
   const { page } = browser;
-  await page.getByTestId('capture-path').fill('drift.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'drift.imprint');
   await page.getByTestId('total-events').filter({ hasText: '233' }).waitFor();
   await page.keyboard.press('b');
   await page.getByTestId('baseline-out').fill('drift-baseline.yaml');
@@ -239,8 +238,7 @@ test('an incomplete capture says so: a badge, an inconclusive check, and no base
   await page.getByTestId('baseline-load-path').fill('baseline.yaml');
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await page.keyboard.press('r');
-  await page.getByTestId('capture-path').fill('cut.imprint');
-  await page.getByRole('button', { name: 'Open capture' }).click();
+  await openCapture(page, 'cut.imprint');
   await page.getByTestId('capture-incomplete').waitFor();
   assert.match(await page.getByTestId('capture-incomplete').getAttribute('title') ?? '', /cut short/);
   await page.getByTestId('verdict').filter({ hasText: 'inconclusive' }).waitFor();
