@@ -50,17 +50,17 @@ let framesDelivered = 0;
 const stopsByScript = new Map<string, number[]>();
 
 /** One timed run: the workload prints `ELAPSED <ns>`; returns seconds. */
-async function timed(variant: Variant, script: string, strace: string[], probeArgs: string[] = []): Promise<number> {
+async function timed(variant: Variant, script: string, strace: string[], probeArgs: string[] = [], dockerArgs: string[] = []): Promise<number> {
   const cmd = ['bash', '-c', `s=$(date +%s%N); ${script}; e=$(date +%s%N); echo ELAPSED $((e-s))`];
   let lines: string[];
   if (variant === 'imprint') {
-    const run = await runProbed({ image: DEBIAN, cmd, dockerArgs: CAPS, probeArgs });
+    const run = await runProbed({ image: DEBIAN, cmd, dockerArgs: [...CAPS, ...dockerArgs], probeArgs });
     assertComplete(run);
     framesDelivered += run.frames;
     stopsByScript.set(script, [...(stopsByScript.get(script) ?? []), run.end?.stops ?? 0]);
     lines = logLines(run);
   } else {
-    lines = (await runPlain(variant === 'strace' ? [...strace, ...cmd] : cmd)).split('\n');
+    lines = (await runPlain(variant === 'strace' ? [...strace, ...cmd] : cmd, dockerArgs)).split('\n');
   }
   const line = lines.find((l) => l.startsWith('ELAPSED '));
   if (!line) throw new Error(`${variant}: no ELAPSED line in ${JSON.stringify(lines.slice(-5))}`);
@@ -151,6 +151,7 @@ export async function run(): Promise<BenchRow[]> {
   }
   out.push(...rows('tar -cf /dev/null /usr', 's', tar, false, 1.25));
   out.push(...rows('300 x fork+exec /bin/true', 's', forks, false, 1.25));
+  out.push(...await pinnedForks(strace));
   out.push(...await stdoutWrites(strace));
   for (const [script, stops] of stopsByScript) {
     out.push({
@@ -186,6 +187,28 @@ async function stdoutWrites(strace: string[]): Promise<BenchRow[]> {
     row('100,000 one-byte writes to fd 1 (dd bs=1), default: each write hands over its writer, vs untraced', probed),
     row('the same with --no-log-pids (lines carry no pid), vs untraced', noPids),
   ];
+}
+
+/**
+ * Not one of the issue's rows: the fork+exec row again with the container pinned to one CPU, untraced
+ * and probed alike. Each of a fork+exec's five ptrace stops wakes the probe and then the app; unpinned,
+ * the scheduler puts each wake-up on the idle vCPU, and waking an idle vCPU is the expensive part on a
+ * VM (native/README.md, "Cost"). Pinned, the same stops are plain context switches, so this row
+ * separates the probe's own work from what the machine charges for a cross-CPU wake-up.
+ */
+async function pinnedForks(strace: string[]): Promise<BenchRow[]> {
+  const script = 'for i in $(seq 300); do /bin/true; done';
+  const pin = ['--cpuset-cpus', '0'];
+  const untraced: number[] = [], probed: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    untraced.push(await timed('untraced', script, strace, [], pin));
+    probed.push(await timed('imprint', script, strace, [], pin));
+  }
+  return [{
+    group: 'probe', name: '300 x fork+exec /bin/true, untraced and probed both pinned to CPU 0, vs untraced pinned',
+    peer: median(untraced), measured: median(probed), unit: 's', ratio: pairedRatio(probed, untraced),
+    target: 'information (cross-CPU wake-ups removed)', pass: true,
+  }];
 }
 
 /** Round r starts with a different variant, so no variant always runs first. */
