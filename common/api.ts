@@ -34,6 +34,22 @@ export const imageSummarySchema = z.object({
 });
 export type ImageSummary = z.infer<typeof imageSummarySchema>;
 
+/**
+ * How a run is traced, for a single image and every service of a compose file alike: the CLI's
+ * --no-log-pids, --no-seccomp and --seccomp-unconfined, and the app's Start form switches.
+ */
+const tracingShape = {
+  /** false: output lines carry no writer pid, and writes to stdout/stderr cost the app nothing (probe
+   * --no-log-pids; for apps that write there thousands of times a second). */
+  logPids: z.boolean().optional(),
+  /** false: the probe installs no seccomp filter and every call stops (probe --no-seccomp): slower, but
+   * setuid programs elevate, since the filter's no_new_privs is not set. */
+  seccomp: z.boolean().optional(),
+  /** true: run without the engine's default seccomp profile. Calls that profile denies never reach the
+   * probe, so baseline learning runs use this to see every call the app makes. */
+  seccompUnconfined: z.boolean().optional(),
+};
+
 /** `KEY=VALUE` environment entries and `HOST:CONTAINER` port maps, as `docker run` takes them. */
 export const runConfigSchema = z.object({
   image: name,
@@ -46,24 +62,35 @@ export const runConfigSchema = z.object({
   name: name.optional(),
   /** Stop the run after this many seconds. */
   duration: z.number().positive().max(86_400).optional(),
-  /** false: output lines carry no writer pid, and writes to stdout/stderr cost the app nothing (probe
-   * --no-log-pids; for apps that write there thousands of times a second). */
-  logPids: z.boolean().optional(),
+  ...tracingShape,
 }).strict();
 export type RunConfig = z.infer<typeof runConfigSchema>;
+export type Tracing = Pick<RunConfig, keyof typeof tracingShape>;
 
 export const composeConfigSchema = z.object({
   file: path,
   /** Stop when this service exits (like compose's --exit-code-from). */
   until: name.optional(),
   duration: z.number().positive().max(86_400).optional(),
-  /** As RunConfig.logPids, for every service. */
-  logPids: z.boolean().optional(),
+  ...tracingShape,
 }).strict();
 export type ComposeConfig = z.infer<typeof composeConfigSchema>;
 
 export const runStatusSchema = z.enum(['starting', 'running', 'stopping', 'exited', 'failed']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** What the engine has to tell about a run besides its events: unsupported compose keys, a container
+ * killed after its grace period, output that was not frames, a capture that could not be written. */
+export const runMessageSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  /** e.g. `pull`, `compose-unsupported`, `probe`, `raw-output`, `decode`, `engine-lost`. */
+  code: z.string().max(64),
+  service: z.string().max(256).optional(),
+  text: z.string().max(4000),
+});
+export type RunMessage = z.infer<typeof runMessageSchema>;
+/** RunState keeps this many warnings and errors (the first ones: the later ones repeat them or follow). */
+export const MAX_RUN_MESSAGES = 20;
 
 export const runStateSchema = z.object({
   runId: z.string(),
@@ -81,6 +108,8 @@ export const runStateSchema = z.object({
   dropped: z.number(),
   /** The stream ended without the probe's END frame. */
   incomplete: z.boolean().optional(),
+  /** The run's warnings and errors so far, each once. */
+  messages: z.array(runMessageSchema).max(MAX_RUN_MESSAGES).optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 

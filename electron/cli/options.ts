@@ -1,5 +1,6 @@
 /** Parsing helpers shared by the commands: repeatable options and checked numbers. */
 import { InvalidArgumentError, type Command, type Option } from 'commander';
+import type { Tracing } from '../../common/api.js';
 import type { SessionOptions } from '../engine/index.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -49,8 +50,8 @@ export function labelEntry(value: string, previous: string[] = []): string[] {
 /** The options of every command that runs containers (run, up, check): defined once, meaning the same. */
 export interface RunControlFlags {
   force?: boolean; stopTimeout?: number; label?: string[]; probe?: string;
-  /** false with --no-log-pids; false with --no-seccomp (run and up define that one). */
-  logPids?: boolean; seccomp?: boolean;
+  /** false with --no-log-pids; false with --no-seccomp, true with --seccomp-unconfined (run and up define those). */
+  logPids?: boolean; seccomp?: boolean; seccompUnconfined?: boolean;
 }
 
 export function addRunControlOptions(command: Command): Command {
@@ -62,15 +63,22 @@ export function addRunControlOptions(command: Command): Command {
     .option('--no-log-pids', "don't learn which process wrote each line to stdout/stderr (each write then costs the app nothing; lines carry no pid)");
 }
 
+/** How those options trace the run: fields of the run's or compose file's config. */
+export function tracingOptions(flags: RunControlFlags): Tracing {
+  return {
+    ...(flags.logPids === false ? { logPids: false } : {}),
+    ...(flags.seccomp === false ? { seccomp: false } : {}),
+    ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
+  };
+}
+
 /** What those options mean to the engine. */
 export function runControlOptions(flags: RunControlFlags & { capture?: string }): SessionOptions {
-  const probeArgs = [...(flags.seccomp === false ? ['--no-seccomp'] : []), ...(flags.logPids === false ? ['--no-log-pids'] : [])];
   return {
     ...(flags.capture ? { capture: flags.capture, overwriteCapture: Boolean(flags.force) } : {}),
     // 0 is a real choice (kill at once), not "unset".
     ...(flags.stopTimeout !== undefined ? { stopGraceSeconds: flags.stopTimeout } : {}),
     ...(flags.probe ? { probePath: flags.probe } : {}),
-    ...(probeArgs.length ? { probeArgs } : {}),
     labels: labels(flags.label),
   };
 }

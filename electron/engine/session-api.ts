@@ -16,7 +16,7 @@
  *   everything created was removed; `stop()` asks for that (SIGTERM, then kill after the grace period).
  * - Everything is labelled `imprint.run=<id>`; `sweepLeftovers()` removes what a crashed Imprint left.
  */
-import type { ComposeConfig, RunConfig, RunState } from '../../common/api.js';
+import type { ComposeConfig, RunConfig, RunMessage, RunState } from '../../common/api.js';
 import type { CompletenessProblem } from '../../common/capture.js';
 import type { ImprintEvent } from '../../common/events.js';
 import type { ModelsSnapshot, RunModels } from '../../common/models/index.js';
@@ -40,8 +40,6 @@ export interface SessionOptions {
   probePath?: string;
   /** Feed this to the app's stdin (single-image runs; the container is created with OpenStdin). */
   stdin?: NodeJS.ReadableStream;
-  /** Options for the probe itself (before `--`), e.g. `['--no-seccomp']` for apps that need setuid binaries. */
-  probeArgs?: string[];
   /** Seconds between SIGTERM and kill on stop (default 10, as Docker's). */
   stopGraceSeconds?: number;
   /** Extra labels on everything created (tests add `imprint.test=1`). */
@@ -52,22 +50,11 @@ export interface SessionOptions {
   onState?: (state: RunState) => void;
   /** Human-readable progress and problems (pull progress, unsupported compose keys, probe diagnostics). */
   onMessage?: (message: SessionMessage) => void;
-  /**
-   * Run without the engine's default seccomp profile (`seccomp=unconfined`): calls that profile denies never
-   * reach a tracer, so baseline learning runs use this. Recorded in the capture header as `seccomp`.
-   */
-  seccompUnconfined?: boolean;
   /** Keep at most this many events in memory for `events()` (default 2,000,000); older ones stay in the capture. */
   maxEventsInMemory?: number;
 }
 
-export interface SessionMessage {
-  level: 'info' | 'warning' | 'error';
-  /** e.g. `pull`, `compose-unsupported`, `probe`, `raw-output`, `decode`, `engine-lost`. */
-  code: string;
-  service?: string;
-  text: string;
-}
+export type SessionMessage = RunMessage;
 
 export interface ServiceResult {
   service: string;

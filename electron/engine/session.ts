@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type Dockerode from 'dockerode';
-import type { ComposeConfig, RunConfig, RunState, RunStatus } from '../../common/api.js';
+import { MAX_RUN_MESSAGES, type ComposeConfig, type RunConfig, type RunState, type RunStatus, type Tracing } from '../../common/api.js';
 import { boundHeaderList, CAPTURE_FORMAT, CAPTURE_VERSION, maskEnv, type CaptureHeader, type CompletenessProblem, type EndRecord, type RunRecord, type ServiceMeta } from '../../common/capture.js';
 import { EVENT_SCHEMA_VERSION, type ImprintEvent } from '../../common/events.js';
 import { RunModels, type ModelsSnapshot } from '../../common/models/index.js';
@@ -57,6 +57,9 @@ interface LaunchPlan {
   networks: string[];
   until?: string;
   duration?: number;
+  tracing: Tracing;
+  /** What the compose file asks for that Imprint does not do (said once the run starts). */
+  warnings?: string[];
 }
 
 class Session implements RunSession {
@@ -97,6 +100,7 @@ class Session implements RunSession {
   private readonly eventListeners = new Set<(e: ImprintEvent[]) => void>();
   private readonly stateListeners = new Set<(s: RunState) => void>();
   private readonly messageListeners = new Set<(m: SessionMessage) => void>();
+  private readonly notes: SessionMessage[] = [];
 
   constructor(readonly conn: EngineConnection, private readonly plan: LaunchPlan, private readonly opts: SessionOptions, id: string) {
     this.id = id;
@@ -120,6 +124,7 @@ class Session implements RunSession {
     if (this.error) s.error = this.error;
     if (this.capturePath) s.capture = this.capturePath;
     if (this.result) s.incomplete = !this.result.complete;
+    if (this.notes.length) s.messages = [...this.notes];
     return s;
   }
 
@@ -148,6 +153,7 @@ class Session implements RunSession {
     const cancel = () => { if (this.launching) { this.startCancelled = true; this.stopAll(); } };
     if (this.opts.signal?.aborted) cancel();
     this.opts.signal?.addEventListener('abort', cancel, { once: true });
+    for (const w of this.plan.warnings ?? []) this.message({ level: 'warning', code: 'compose-unsupported', text: w });
     try {
       for (const net of this.plan.networks) {
         if (this.stopRequested) break;
@@ -164,8 +170,9 @@ class Session implements RunSession {
         // A stop asked for during start-up (Ctrl-C, an --until service that already exited): start no more.
         if (this.stopRequested) break;
         const full: ContainerSpec = { ...spec, labels: { ...labels, ...spec.labels } };
-        if (this.opts.seccompUnconfined) full.securityOpt = ['seccomp=unconfined'];
-        if (this.opts.probeArgs?.length) full.probeArgs = this.opts.probeArgs;
+        if (this.plan.tracing.seccompUnconfined) full.securityOpt = ['seccomp=unconfined'];
+        const probeArgs = probeArgsFor(this.plan.tracing);
+        if (probeArgs.length) full.probeArgs = probeArgs;
         if (this.opts.stdin && this.plan.mode === 'image') full.openStdin = true;
         const pc = await ProbedContainer.create(docker, full, probe);
         const run = new ContainerRun(spec.service, pc);
@@ -268,7 +275,7 @@ class Session implements RunSession {
       probe: { file: probe.file, sha256: probe.sha256, arch: probe.arch },
       services,
       // Which seccomp profile the containers ran under: baselines record it (calls it denies are never seen).
-      seccomp: this.opts.seccompUnconfined ? 'unconfined' : 'default',
+      seccomp: this.plan.tracing.seccompUnconfined ? 'unconfined' : 'default',
     };
     if (this.plan.source) header.source = this.plan.source;
     return header;
@@ -468,6 +475,12 @@ class Session implements RunSession {
     for (const l of this.messageListeners) {
       try { l(m); } catch { /* ignore listener bugs */ }
     }
+    // The app shows a run's warnings and errors from its state (the CLI prints them as they come).
+    if (m.level === 'info' || this.notes.length >= MAX_RUN_MESSAGES) return;
+    const note: SessionMessage = { ...m, text: m.text.length > MAX_NOTE_CHARS ? `${m.text.slice(0, MAX_NOTE_CHARS - 1)}…` : m.text };
+    if (this.notes.some((n) => n.code === note.code && n.service === note.service && n.text === note.text)) return;
+    this.notes.push(note);
+    this.emitState(true);
   }
 
   private emitState(force: boolean): void {
@@ -480,6 +493,9 @@ class Session implements RunSession {
     }
   }
 }
+
+/** A message's text as RunState carries it (runMessageSchema): a container's output can be quoted in it. */
+const MAX_NOTE_CHARS = 2000;
 
 function newRunId(): string {
   return randomBytes(5).toString('hex');
@@ -552,17 +568,16 @@ export async function startRun(config: RunConfig, opts: SessionOptions = {}): Pr
     if (!BUILTIN_NETWORKS.includes(config.network) && !config.network.startsWith('container:')) spec.aliases = [service];
   }
   if (config.name) spec.name = config.name;
-  const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [] };
+  const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [], tracing: config };
   if (config.duration) plan.duration = config.duration;
-  const session = new Session(conn, plan, withLogPids(opts, config.logPids), id);
+  const session = new Session(conn, plan, opts, id);
   await session.launch(probe, images);
   return session;
 }
 
-/** A config's `logPids: false` is the probe's --no-log-pids (the CLI passes that in probeArgs itself). */
-export function withLogPids(opts: SessionOptions, logPids: boolean | undefined): SessionOptions {
-  if (logPids !== false || opts.probeArgs?.includes('--no-log-pids')) return opts;
-  return { ...opts, probeArgs: [...(opts.probeArgs ?? []), '--no-log-pids'] };
+/** The probe's own options (before `--`) for a run's tracing choices: native/README.md, "Usage". */
+export function probeArgsFor(tracing: Tracing): string[] {
+  return [...(tracing.seccomp === false ? ['--no-seccomp'] : []), ...(tracing.logPids === false ? ['--no-log-pids'] : [])];
 }
 
 export async function startCompose(config: ComposeConfig, opts: SessionOptions = {}): Promise<RunSession> {
@@ -570,7 +585,6 @@ export async function startCompose(config: ComposeConfig, opts: SessionOptions =
   if (config.until && !project.services.some((s) => s.name === config.until)) {
     throw new EngineError('compose-invalid', `--until names '${config.until}', which is not a service of ${config.file}`);
   }
-  for (const w of project.warnings) opts.onMessage?.({ level: 'warning', code: 'compose-unsupported', text: w });
   const { conn, probe, images } = await prepare(opts, project.services.map((s) => s.image));
   const id = newRunId();
   const netName = (n: string) => `imprint-${id}_${n}`;
@@ -588,10 +602,13 @@ export async function startCompose(config: ComposeConfig, opts: SessionOptions =
     if (s.user !== undefined) spec.user = s.user;
     return spec;
   });
-  const plan: LaunchPlan = { label: basename(config.file), mode: 'compose', source: config.file, specs, networks: [...used].map(netName) };
+  const plan: LaunchPlan = {
+    label: basename(config.file), mode: 'compose', source: config.file, specs, networks: [...used].map(netName), tracing: config,
+    warnings: project.warnings,
+  };
   if (config.until) plan.until = config.until;
   if (config.duration) plan.duration = config.duration;
-  const session = new Session(conn, plan, withLogPids(opts, config.logPids), id);
+  const session = new Session(conn, plan, opts, id);
   await session.launch(probe, images);
   return session;
 }

@@ -41,7 +41,7 @@ before(async () => {
     '',
   ].join('\n'));
   const capture = join(dir, 'shop.imprint');
-  const session = await startCompose({ file: compose, until: 'worker', duration: 60 }, { capture, labels: TEST_LABELS, seccompUnconfined: true });
+  const session = await startCompose({ file: compose, until: 'worker', duration: 60, seccompUnconfined: true }, { capture, labels: TEST_LABELS });
   const result = await session.done;
   assert.equal(result.complete, true, JSON.stringify(result));
   baselineFile = join(dir, 'shop.baseline.yaml');

@@ -14,7 +14,7 @@ export const DEBIAN = 'imprint-fixture/debian:latest';
 
 /** Runs `image` with `command` under the probe and writes its capture (seccomp unconfined, as learning runs are). */
 export async function recordRun(image: string, command: string[], capture: string, seccompUnconfined = true): Promise<RunResult> {
-  const session = await startRun({ image, command, network: await testNetwork() }, { capture, labels: TEST_LABELS, seccompUnconfined });
+  const session = await startRun({ image, command, network: await testNetwork(), seccompUnconfined }, { capture, labels: TEST_LABELS });
   const result = await session.done;
   if (!result.complete || result.status !== 'exited') throw new Error(`learning run incomplete: ${JSON.stringify(result)}`);
   return result;

@@ -44,8 +44,8 @@ export function recordedStream(n: number): Uint8Array {
 
 function ingest(stream: Uint8Array, serialise: boolean, keep?: EventLog): { events: number; seconds: number; models: RunModels } {
   const models = new RunModels();
-  models.addService('web', ['10.5.0.2']);
-  models.addService('api', ['10.5.0.3']);
+  models.addService('web', { addresses: ['10.5.0.2'] });
+  models.addService('api', { addresses: ['10.5.0.3'] });
   const t0 = process.hrtime.bigint();
   const ps = new ProbeStream('web', 'c0ffee000001');
   let events = 0;

@@ -87,7 +87,7 @@ test('a foreign Host header (DNS rebinding) is refused even with the token', asy
 });
 
 test('a foreign Origin or a cross-site fetch is refused even with the token', async () => {
-  for (const extra of [{ Origin: 'http://evil.example' }, { Origin: 'null' }, { Origin: `http://127.0.0.1:${server.port + 1}` }, { 'Sec-Fetch-Site': 'cross-site' }]) {
+  for (const extra of <Record<string, string>[]>[{ Origin: 'http://evil.example' }, { Origin: 'null' }, { Origin: `http://127.0.0.1:${server.port + 1}` }, { 'Sec-Fetch-Site': 'cross-site' }]) {
     const r = await send('/api/call', { ...jsonHeaders(), ...extra }, 'POST', callBody);
     assert.equal(r.status, 403, JSON.stringify(extra));
   }

@@ -178,6 +178,39 @@ test('unticking "Record which process wrote each output line" runs the probe wit
   await page.getByTestId('log-pids').first().check(); // leave the form as the other tests expect it
 });
 
+test('a setuid program that could not elevate is a note naming the fix; the two seccomp switches reach the container', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  // The busybox fixture's euid program prints its ids; made setuid to nobody, it elevates only without no_new_privs.
+  const script = 'cp /opt/fixture/euid /tmp/euid && chown 65534 /tmp/euid && chmod 4755 /tmp/euid && /tmp/euid; grep Seccomp: /proc/self/status';
+  const runIt = async () => {
+    await page.getByTestId('run-image').fill('imprint-fixture/busybox:latest');
+    await page.getByLabel('Command').fill(`sh -c "${script}"`);
+    await page.getByLabel('Environment').fill('');
+    await page.getByRole('button', { name: 'Run with probe' }).click();
+    await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 120_000 });
+  };
+  const logs = page.getByTestId('logs');
+  await page.keyboard.press('s');
+  await runIt();
+  await logs.getByText('uid=0 euid=0').waitFor();
+  await logs.getByText(/Seccomp:\s+2/).waitFor(); // the engine's profile and the probe's filter
+  const note = page.getByTestId('run-notes').locator('.note', { hasText: 'setuid-exec' });
+  await note.waitFor();
+  assert.match(await note.textContent() ?? '', /\/tmp\/euid.*tick "Let setuid programs gain privileges"/s);
+  await screenshot(page, 'live-setuid-note');
+
+  await page.keyboard.press('s');
+  await page.getByTestId('no-seccomp').first().check();
+  await page.getByTestId('seccomp-unconfined').first().check();
+  await runIt();
+  await logs.getByText('uid=0 euid=65534').waitFor();
+  await logs.getByText(/Seccomp:\s+0/).waitFor(); // neither the engine's profile nor the probe's filter
+  assert.equal(await page.getByTestId('run-notes').count(), 0, 'nothing to note');
+  await page.keyboard.press('s');
+  await page.getByTestId('no-seccomp').first().uncheck(); // leave the form as the other tests expect it
+  await page.getByTestId('seccomp-unconfined').first().uncheck();
+});
+
 test('a run that cannot start says why, and nothing is left running', async () => {
   const { page } = browser;
   await page.keyboard.press('s');

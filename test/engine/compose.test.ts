@@ -42,6 +42,8 @@ test('unsupported compose keys are reported; an --until that is not a service is
   assert.equal(r.exitCode, 0);
   assert.deepEqual(messages.filter((m) => m.code === 'compose-unsupported').map((m) => m.text).sort(),
     ['services.app.healthcheck: not supported, ignored', 'services.app.restart: not supported, ignored', 'services.app.volumes: not supported, ignored', 'volumes: not supported, ignored']);
+  // the app learns them from the run's state, each once
+  assert.deepEqual(session.state().messages?.filter((m) => m.code === 'compose-unsupported').length, 4);
   assert.deepEqual(await leftovers(session.id), []);
   const err = await startCompose({ file: 'test/fixtures/compose/trio.yaml', until: 'nope' }, { labels: TEST_LABELS }).catch((e: unknown) => e);
   assert.ok(err instanceof EngineError);

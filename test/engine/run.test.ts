@@ -44,7 +44,7 @@ test('an app run as another user has the bounding set docker gives it, with no C
     const file = join(dir, 'user.yaml');
     const script = 'grep -E "^(Uid|CapBnd)" /proc/self/status';
     await writeFile(file, `services:\n  app: { image: ${BUSYBOX}, user: "65534", command: ["sh", "-c", ${JSON.stringify(script)}] }\n`);
-    const session = await startCompose({ file }, { labels: TEST_LABELS, probeArgs: ['--no-seccomp'] });
+    const session = await startCompose({ file, seccomp: false }, { labels: TEST_LABELS });
     const r = await session.done;
     assert.equal(r.exitCode, 0, r.problems.join());
     const lines = session.events(0, 10_000).events.flatMap((e) => (e.kind === 'log' ? [readableText(e.line).replace(/\s+/g, ' ').trim()] : []));
@@ -190,7 +190,7 @@ test('--no-seccomp reaches the probe: it traces with ptrace alone', async () => 
   const dir = await mkdtemp(join(tmpdir(), 'imprint-noseccomp-'));
   try {
     const capture = join(dir, 'p.imprint');
-    const session = await startRun({ image: BUSYBOX, command: ['true'] }, { labels: TEST_LABELS, probeArgs: ['--no-seccomp'], capture });
+    const session = await startRun({ image: BUSYBOX, command: ['true'], seccomp: false }, { labels: TEST_LABELS, capture });
     const r = await session.done;
     assert.equal(r.exitCode, 0);
     const modes: string[] = [];

@@ -1,7 +1,7 @@
 /** The renderer's pure logic: the event log and its time windows, the timeline raster and viewport, the panel folds. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ImprintEvent } from '../../common/events.js';
+import type { EventOf, ImprintEvent } from '../../common/events.js';
 import { EventLog, CATEGORIES } from '../../renderer/src/model/event-log.js';
 import { rasterize, rgba, CATEGORY_COUNT } from '../../renderer/src/timeline/raster.js';
 import { layoutRows } from '../../renderer/src/timeline/draw.js';
@@ -89,6 +89,19 @@ test('process tree: children under parents, forked workers named after their par
   const worker = roots[1]!.children[0]!;
   assert.equal(processLabel(worker), 'nginx (fork)');
   assert.equal(processLabel(worker.children[0]!), 'true');
+});
+
+test('process tree: a forked child is named after its parent\'s program at the fork, as the timeline lanes are', () => {
+  // busybox sh forks a subshell, then execs its last command; an applet reached through /proc/self/exe is its argv[0]
+  const applet: ImprintEvent = { ...(exec('app', 12, 5, '/proc/self/exe') as EventOf<'exec'>), argv: ['ls', '-l'] };
+  const events = [exec('app', 7, 1, '/bin/sh'), fork('app', 7, 2, 10), fork('app', 7, 3, 12), exec('app', 7, 4, '/bin/grep'), applet, fork('app', 12, 6, 13)];
+  const [root] = processTree(events);
+  assert.equal(processLabel(root!), 'grep');
+  assert.deepEqual(root!.children.map(processLabel), ['sh (fork)', 'ls']);
+  assert.equal(processLabel(root!.children[1]!.children[0]!), 'ls (fork)');
+  const log = new EventLog();
+  log.append(events);
+  assert.equal(log.laneList.find((l) => l.pid === 10)?.label, 'sh (fork) · 10');
 });
 
 test('file activity groups by directory and classifies reads, writes, creates and failures', () => {

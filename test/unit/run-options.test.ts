@@ -1,11 +1,11 @@
 /**
  * Run options as they reach the engine and the probe: `--stop-timeout 0` means what `docker stop -t 0`
  * means (kill at once), not "unset"; `--duration` stays above 0, each message says its own range; the
- * probe's own options (--no-seccomp, --no-log-pids) arrive once, from the CLI or the app.
+ * tracing choices (--no-seccomp, --no-log-pids, --seccomp-unconfined) are config fields, from the CLI or the app.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { graceSeconds, runControlOptions, seconds } from '../../electron/cli/options.js';
+import { graceSeconds, runControlOptions, seconds, tracingOptions } from '../../electron/cli/options.js';
 
 test('--stop-timeout takes whole seconds from 0; --duration more than 0', () => {
   assert.equal(graceSeconds('0'), 0);
@@ -22,21 +22,21 @@ test('a stop timeout of 0 reaches the engine as 0, and none leaves the engine it
   assert.equal('stopGraceSeconds' in runControlOptions({}), false);
 });
 
-test('--no-log-pids and --no-seccomp reach the probe as its own options', () => {
-  assert.deepEqual(runControlOptions({ logPids: false }).probeArgs, ['--no-log-pids']);
-  assert.deepEqual(runControlOptions({ logPids: false, seccomp: false }).probeArgs, ['--no-seccomp', '--no-log-pids']);
-  assert.equal('probeArgs' in runControlOptions({ logPids: true, seccomp: true }), false);
+test('--no-log-pids, --no-seccomp and --seccomp-unconfined become the run config\'s tracing fields', () => {
+  assert.deepEqual(tracingOptions({ logPids: false }), { logPids: false });
+  assert.deepEqual(tracingOptions({ logPids: false, seccomp: false, seccompUnconfined: true }), { logPids: false, seccomp: false, seccompUnconfined: true });
+  assert.deepEqual(tracingOptions({ logPids: true, seccomp: true }), {});
+  assert.equal('probeArgs' in runControlOptions({ logPids: false, seccomp: false }), false);
 });
 
-test("the app's 'logPids: false' is the probe's --no-log-pids, once, beside other probe options", async () => {
-  const { withLogPids } = await import('../../electron/engine/session.js');
-  const { runConfigSchema } = await import('../../common/api.js');
-  assert.equal(runConfigSchema.parse({ image: 'x', logPids: false }).logPids, false);
-  assert.deepEqual(withLogPids({}, false).probeArgs, ['--no-log-pids']);
-  assert.deepEqual(withLogPids({ probeArgs: ['--no-seccomp'] }, false).probeArgs, ['--no-seccomp', '--no-log-pids']);
-  assert.deepEqual(withLogPids({ probeArgs: ['--no-log-pids'] }, false).probeArgs, ['--no-log-pids']);
-  assert.equal(withLogPids({}, true).probeArgs, undefined);
-  assert.equal(withLogPids({}, undefined).probeArgs, undefined);
+test('tracing fields reach the probe as its own options, from the CLI and the app alike', async () => {
+  const { probeArgsFor } = await import('../../electron/engine/session.js');
+  const { runConfigSchema, composeConfigSchema } = await import('../../common/api.js');
+  assert.deepEqual(probeArgsFor(runConfigSchema.parse({ image: 'x', logPids: false })), ['--no-log-pids']);
+  assert.deepEqual(probeArgsFor(runConfigSchema.parse({ image: 'x', seccomp: false, logPids: false })), ['--no-seccomp', '--no-log-pids']);
+  assert.deepEqual(probeArgsFor(composeConfigSchema.parse({ file: 'c.yaml', seccomp: false })), ['--no-seccomp']);
+  assert.deepEqual(probeArgsFor(runConfigSchema.parse({ image: 'x', logPids: true, seccomp: true, seccompUnconfined: true })), []);
+  assert.throws(() => runConfigSchema.parse({ image: 'x', seccomp: 'no' }));
 });
 
 test("the app's port mappings are docker's -p forms, a loopback-only one included", async () => {

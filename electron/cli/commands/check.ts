@@ -22,7 +22,7 @@ import type { Baseline } from '../../../common/baseline/schema.js';
 import { startCompose, startRun, type RunResult, type RunSession, type SessionOptions } from '../../engine/index.js';
 import type { CommandInput } from '../../capture/writable-path.js';
 import { IMPRINT_VERSION } from '../../engine/version.js';
-import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, type RunControlFlags } from '../options.js';
+import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, tracingOptions, type RunControlFlags } from '../options.js';
 import { artifactUri, checkWritable, CliError, readBaselineFile, readCaptureFile, writeAtomically } from './baseline-io.js';
 
 export const EXIT = { clean: 0, drift: 1, error: 2, inconclusive: 3 } as const;
@@ -133,11 +133,12 @@ async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseli
     // A temporary capture is ours to write; a --capture file is the user's, replaced only with --force.
     overwriteCapture: !flags.capture || Boolean(flags.force),
     onMessage: (m) => { if (m.level !== 'info') console.error(`imprint check: ${m.level}: ${m.service ? `${m.service}: ` : ''}${m.text}`); },
-    seccompUnconfined: baseline.learned.seccomp === 'unconfined',
   };
+  // Checked under the engine profile the baseline was learned under: calls it denies were never seen.
+  const tracing = tracingOptions({ ...flags, seccompUnconfined: baseline.learned.seccomp === 'unconfined' });
   let session: RunSession;
   if (flags.image) {
-    const config: RunConfig = { image: flags.image };
+    const config: RunConfig = { image: flags.image, ...tracing };
     if (args.length) config.command = args;
     if (flags.env?.length) config.env = flags.env;
     if (flags.publish?.length) config.ports = flags.publish;
@@ -146,7 +147,7 @@ async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseli
     if (duration) config.duration = duration;
     session = await startRun(config, opts);
   } else {
-    session = await startCompose({ file: flags.compose!, ...(flags.until ? { until: flags.until } : {}), ...(duration ? { duration } : {}) }, opts);
+    session = await startCompose({ file: flags.compose!, ...tracing, ...(flags.until ? { until: flags.until } : {}), ...(duration ? { duration } : {}) }, opts);
   }
   // A check that is cancelled (Ctrl-C, a CI timeout) saw only part of the behaviour: it must never pass.
   let cancelledBy: string | undefined;

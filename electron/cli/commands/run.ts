@@ -6,11 +6,11 @@ import type { Command } from 'commander';
 import type { RunConfig } from '../../../common/api.js';
 import { startRun } from '../../engine/index.js';
 import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
-import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, type RunControlFlags } from '../options.js';
+import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, tracingOptions, type RunControlFlags } from '../options.js';
 
 interface RunFlags extends RunControlFlags {
   capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
-  pull?: boolean; seccomp?: boolean; interactive?: boolean; seccompUnconfined?: boolean;
+  pull?: boolean; interactive?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -34,7 +34,7 @@ export function registerRun(program: Command): void {
     // first other word and keeps its own options (main.ts, markCommandStart).
     .showHelpAfterError("usage: imprint run IMAGE [imprint's options] [CMD ARGS...] (or -- CMD ARGS...)"))
     .action(async (image: string, command: string[], flags: RunFlags) => {
-      const config: RunConfig = { image };
+      const config: RunConfig = { image, ...tracingOptions(flags) };
       if (command.length) config.command = command;
       if (flags.env?.length) config.env = flags.env;
       if (flags.publish?.length) config.ports = flags.publish;
@@ -50,7 +50,6 @@ export function registerRun(program: Command): void {
           maxEventsInMemory: 1000,
           ...runControlOptions(flags),
           ...(flags.interactive ? { stdin: process.stdin } : {}),
-          ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
           onEvents: (events) => printEvents(events, mode),
           onMessage: printMessage,

@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import type { ComposeConfig } from '../../../common/api.js';
 import { startCompose } from '../../engine/index.js';
 import { cancelStartOnSignal, failed, followSession, printEvents, printMessage } from '../live-output.js';
-import { addRunControlOptions, runControlOptions, seconds, type RunControlFlags } from '../options.js';
+import { addRunControlOptions, runControlOptions, seconds, tracingOptions, type RunControlFlags } from '../options.js';
 
-interface UpFlags extends RunControlFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean; seccomp?: boolean; seccompUnconfined?: boolean }
+interface UpFlags extends RunControlFlags { capture?: string; json?: boolean; duration?: number; until?: string; pull?: boolean }
 
 export function registerUp(program: Command): void {
   addRunControlOptions(program
@@ -24,7 +24,7 @@ export function registerUp(program: Command): void {
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
     .option('--seccomp-unconfined', "run without the engine's default seccomp profile (baseline learning runs: see every call)"))
     .action(async (file: string, flags: UpFlags) => {
-      const config: ComposeConfig = { file };
+      const config: ComposeConfig = { file, ...tracingOptions(flags) };
       if (flags.until) config.until = flags.until;
       if (flags.duration) config.duration = flags.duration;
       const mode = { json: Boolean(flags.json), prefix: true };
@@ -35,7 +35,6 @@ export function registerUp(program: Command): void {
           // No UI reads the replay buffer here: the events go to the terminal and the capture file (F19).
           maxEventsInMemory: 1000,
           ...runControlOptions(flags),
-          ...(flags.seccompUnconfined ? { seccompUnconfined: true } : {}),
           pull: Boolean(flags.pull),
           onEvents: (events) => printEvents(events, mode),
           onMessage: printMessage,

@@ -9,6 +9,7 @@
  * guaranteed to contain every event of the range, and readers filter the few extra events at its edges.
  */
 import { categoryOf, type EventCategory, type ImprintEvent } from '../../../common/events.js';
+import { isNoteworthy, MAX_NOTES, type NoticeEvent } from './run-notes.js';
 
 export const CATEGORIES: readonly EventCategory[] = ['process', 'file', 'network', 'dns', 'security', 'log', 'other'];
 const CATEGORY_INDEX = new Map(CATEGORIES.map((c, i) => [c, i]));
@@ -30,6 +31,9 @@ export class EventLog {
   lanes = new Uint32Array(1024);
   categories = new Uint8Array(1024);
   readonly laneList: Lane[] = [];
+  /** The probe's notices that call for a decision (run-notes.ts), kept apart so the header need not scan. */
+  readonly notices: NoticeEvent[] = [];
+  private readonly noticeKeys = new Set<string>();
   /** For each lane, the index of its service's aggregate lane (itself for service lanes). */
   serviceLaneOf: number[] = [];
   /** Running maximum of `times` up to each index: non-decreasing, so it can be binary-searched. */
@@ -52,6 +56,7 @@ export class EventLog {
     for (const e of batch) {
       const i = this.events.length;
       this.events.push(e);
+      if (e.kind === 'notice') this.keepNotice(e);
       const t = Number.isFinite(e.time) ? e.time : Math.max(this.lastTime, 0);
       this.times[i] = t;
       this.lanes[i] = this.processLane(e);
@@ -62,6 +67,13 @@ export class EventLog {
       this.maxTimes[i] = this.lastTime;
     }
     this.version++;
+  }
+
+  private keepNotice(e: NoticeEvent): void {
+    const key = `${e.service}\0${e.code}\0${e.message}`;
+    if (!isNoteworthy(e) || this.notices.length >= MAX_NOTES || this.noticeKeys.has(key)) return;
+    this.noticeKeys.add(key);
+    this.notices.push(e);
   }
 
   /**

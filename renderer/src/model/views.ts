@@ -14,7 +14,7 @@ export interface ProcessNode {
   parent?: number;
   exe?: string;
   argv?: string[];
-  /** The parent's executable, for a forked child that never called exec itself (an nginx worker). */
+  /** The parent's program at the fork, for a forked child that never called exec itself (an nginx worker). */
   forkedFrom?: string;
   /** Set when the process exited: the code, or 128 + signal. */
   exit?: { code?: number; signal?: number };
@@ -52,8 +52,11 @@ export function processTree(events: Iterable<ImprintEvent>, context?: Iterable<I
     const n = node(e.service, e.pid, e.time);
     n.events++;
     if (e.kind === 'fork' && e.clone !== 'thread') {
-      node(e.service, e.child, e.time);
+      const child = node(e.service, e.child, e.time);
       parentOf.set(`${e.service}\u0000${e.child}`, e.pid);
+      // The child runs the program its parent ran at the fork (a shell that later exec'd its last command).
+      const from = n.exe ? programName(n.exe, n.argv) : n.forkedFrom;
+      if (from && !child.exe) child.forkedFrom = from;
     } else if (e.kind === 'exec' && e.result === 0) {
       n.exe = e.path;
       n.argv = e.argv;
@@ -67,9 +70,11 @@ export function processTree(events: Iterable<ImprintEvent>, context?: Iterable<I
     const p = parent === undefined ? undefined : nodes.get(`${n.service}\u0000${parent}`);
     if (p && p !== n) { n.parent = parent; p.children.push(n); } else roots.push(n);
   }
+  // A child that never exec'd runs its parent's program: named as the parent is (programName: a busybox
+  // applet run through /proc/self/exe is its argv[0], as in the timeline's lanes).
   const inherit = (n: ProcessNode, from?: string) => {
-    if (!n.exe && from) n.forkedFrom = from;
-    for (const c of n.children) inherit(c, n.exe ?? n.forkedFrom);
+    if (!n.exe && !n.forkedFrom && from) n.forkedFrom = from;
+    for (const c of n.children) inherit(c, n.exe ? programName(n.exe, n.argv) : n.forkedFrom);
   };
   for (const r of roots) inherit(r);
   const byStart = (a: ProcessNode, b: ProcessNode) => a.start - b.start || a.pid - b.pid;
@@ -79,7 +84,7 @@ export function processTree(events: Iterable<ImprintEvent>, context?: Iterable<I
 
 export function processLabel(n: ProcessNode): string {
   if (n.exe) return programName(n.exe, n.argv);
-  return n.forkedFrom ? `${basename(n.forkedFrom)} (fork)` : `pid ${n.pid}`;
+  return n.forkedFrom ? `${n.forkedFrom} (fork)` : `pid ${n.pid}`;
 }
 
 export interface FileStat { path: string; reads: number; writes: number; creates: number; deletes: number; other: number; failed: number; total: number }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../store/app-store.js';
 import { CATEGORIES, type EventLog } from '../model/event-log.js';
 import { CATEGORY_COLOURS } from '../timeline/draw.js';
+import { runNotes } from '../model/run-notes.js';
 
 export function countByCategory(log: EventLog): number[] {
   const counts = new Array<number>(CATEGORIES.length).fill(0);
@@ -69,6 +70,36 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
         {onStop && live && <button className="danger-button" onClick={onStop}>Stop</button>}
       </div>
       {run?.error && <p className="error-line">{run.error}</p>}
+      <RunNotes />
     </div>
   );
 }
+
+/** The run's warnings and errors, and the probe's notices that call for a decision (model/run-notes.ts). */
+function RunNotes() {
+  const log = useApp((s) => s.log);
+  const tick = useApp((s) => s.tick);
+  const messages = useApp((s) => s.run?.messages);
+  const [open, setOpen] = useState(false);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const notes = useMemo(() => runNotes(messages, log.notices), [messages, log, tick, log.notices.length]);
+  if (notes.length === 0) return null;
+  const shown = open ? notes : notes.slice(0, NOTES_FOLDED);
+  return (
+    <ul className="run-notes" data-testid="run-notes" aria-label="Run notes">
+      {shown.map((n) => (
+        <li key={`${n.code}\0${n.service ?? ''}\0${n.text}`} className={`note note-${n.level}`}>
+          <span className="note-code mono">{n.code}</span>
+          {n.service && <span className="note-service">{n.service}</span>}
+          <span className="note-text">{n.text}</span>
+          {n.fix && <span className="note-fix">{n.fix}</span>}
+        </li>
+      ))}
+      {notes.length > NOTES_FOLDED && (
+        <li><button className="link" onClick={() => setOpen(!open)}>{open ? 'Show fewer' : `Show all ${notes.length} notes`}</button></li>
+      )}
+    </ul>
+  );
+}
+
+const NOTES_FOLDED = 3;

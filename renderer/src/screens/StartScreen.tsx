@@ -1,6 +1,6 @@
 /** Start: engine status, local images, run configuration, compose files, recent captures and baselines. */
 import { useEffect, useMemo, useState } from 'react';
-import type { FileEntry, ImageSummary, RunConfig } from '../../../common/api.js';
+import type { FileEntry, ImageSummary, RunConfig, Tracing } from '../../../common/api.js';
 import { api } from '../api/instance.js';
 import { useApp } from '../store/app-store.js';
 import { loadBaseline } from './BaselinesScreen.js';
@@ -16,8 +16,8 @@ export function StartScreen() {
   const [files, setFiles] = useState<{ captures: FileEntry[]; baselines: FileEntry[]; compose: FileEntry[] }>();
   const [search, setSearch] = useState('');
   const [cfg, setCfg] = useState({ image: '', command: '', env: '', ports: '', network: '', duration: '' });
-  /** Learn which process wrote each output line (each write to stdout/stderr then costs the app ~12 µs). */
-  const [logPids, setLogPids] = useState(true);
+  /** How runs started here are traced; one set of choices for both forms, as the CLI's flags are. */
+  const [tracing, setTracing] = useState<Tracing>({});
   const [compose, setCompose] = useState('');
   const [until, setUntil] = useState('');
   const [composeDuration, setComposeDuration] = useState('');
@@ -52,7 +52,7 @@ export function StartScreen() {
       const ports = parseList(cfg.ports); if (ports.length) config.ports = ports;
       if (cfg.network.trim()) config.network = cfg.network.trim();
       if (Number(cfg.duration) > 0) config.duration = Number(cfg.duration);
-      if (!logPids) config.logPids = false;
+      Object.assign(config, tracing);
       const state = await api().call('run.start', config);
       openSource({ kind: 'run', runId: state.runId }, state);
       setScreen('live');
@@ -65,7 +65,7 @@ export function StartScreen() {
         file,
         ...(until.trim() ? { until: until.trim() } : {}),
         ...(Number(composeDuration) > 0 ? { duration: Number(composeDuration) } : {}),
-        ...(logPids ? {} : { logPids: false }),
+        ...tracing,
       });
       openSource({ kind: 'run', runId: state.runId }, state);
       setScreen('live');
@@ -103,7 +103,7 @@ export function StartScreen() {
             <label>Network<input value={cfg.network} onChange={(e) => setCfg({ ...cfg, network: e.target.value })} placeholder="default bridge" /></label>
             <label>Stop after (s)<input value={cfg.duration} onChange={(e) => setCfg({ ...cfg, duration: e.target.value })} inputMode="numeric" placeholder="until it exits" /></label>
           </div>
-          <LogPidsOption value={logPids} onChange={setLogPids} />
+          <TracingOptions value={tracing} onChange={setTracing} />
           <button className="primary" type="submit" disabled={busy || !cfg.image.trim() || !engine?.connected}>Run with probe</button>
         </form>
       </section>
@@ -116,7 +116,7 @@ export function StartScreen() {
             <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="optional" data-testid="compose-until" /></label>
             <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
           </div>
-          <LogPidsOption value={logPids} onChange={setLogPids} />
+          <TracingOptions value={tracing} onChange={setTracing} />
           <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
         </form>
         <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />
@@ -183,12 +183,31 @@ function FileList({ files, empty, onOpen, testid }: { files?: FileEntry[]; empty
   );
 }
 
-/** The probe's --no-log-pids, offered where a run starts: the notice log-writes-costly points here. */
-function LogPidsOption({ value, onChange }: { value: boolean; onChange: (v: boolean) => void }) {
+/**
+ * The CLI's --no-log-pids, --no-seccomp and --seccomp-unconfined, offered where a run starts: the probe's
+ * notices (log-writes-costly, setuid-exec) point here. Each box says what it costs.
+ */
+function TracingOptions({ value, onChange }: { value: Tracing; onChange: (v: Tracing) => void }) {
+  /** Only a choice that differs from the default is kept: the config then says what was changed. */
+  const set = (key: keyof Tracing, changed: boolean, stored: boolean) => {
+    const next = { ...value };
+    if (changed) next[key] = stored; else delete next[key];
+    onChange(next);
+  };
   return (
-    <label className="option" title="Each write to stdout or stderr is handed to the probe to learn its writer. Turn this off for apps that write there thousands of times a second: their lines then carry no pid.">
-      <input type="checkbox" checked={value} onChange={(e) => onChange(e.target.checked)} data-testid="log-pids" />
-      Record which process wrote each output line
-    </label>
+    <fieldset className="options">
+      <label className="option" title="Each write to stdout or stderr is handed to the probe to learn its writer. Turn this off for apps that write there thousands of times a second: their lines then carry no pid.">
+        <input type="checkbox" checked={value.logPids !== false} onChange={(e) => set('logPids', !e.target.checked, false)} data-testid="log-pids" />
+        Record which process wrote each output line
+      </label>
+      <label className="option" title="The probe's seccomp filter sets no_new_privs, so setuid programs (sudo, su, ping on some images) run without their privileges. Without the filter every system call stops at the probe: the app runs slower.">
+        <input type="checkbox" checked={value.seccomp === false} onChange={(e) => set('seccomp', e.target.checked, false)} data-testid="no-seccomp" />
+        Let setuid programs gain privileges (slower: no seccomp filter)
+      </label>
+      <label className="option" title="Calls that Docker's default seccomp profile denies never reach the probe. A run to learn a baseline from should see every call the app makes.">
+        <input type="checkbox" checked={value.seccompUnconfined === true} onChange={(e) => set('seccompUnconfined', e.target.checked, true)} data-testid="seccomp-unconfined" />
+        Run without Docker's seccomp profile (for baseline learning runs)
+      </label>
+    </fieldset>
   );
 }
