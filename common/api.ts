@@ -59,6 +59,8 @@ export const runConfigSchema = z.object({
   ports: z.array(z.string().regex(/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:\d{0,5}:)?\d{1,5}(?:\/(?:tcp|udp))?$/,
     'a port mapping is [IP:][HOST:]CONTAINER[/tcp|udp], e.g. 127.0.0.1:8080:80')).max(64).optional(),
   network: name.optional(),
+  /** As docker's -v: HOST_PATH:PATH[:ro] (relative host paths start from the engine side's current folder), VOLUME:PATH, or PATH. */
+  volumes: z.array(z.string().min(1).max(4096)).max(64).optional(),
   name: name.optional(),
   /** Stop the run after this many seconds. */
   duration: z.number().positive().max(86_400).optional(),

@@ -43,6 +43,19 @@ export async function removeNetwork(docker: Dockerode, id: string): Promise<void
   }
 }
 
+export async function removeVolume(docker: Dockerode, name: string): Promise<void> {
+  try {
+    await docker.getVolume(name).remove();
+  } catch (err) {
+    if (statusOf(err) === 404) return;
+    throw err;
+  }
+}
+
+async function runVolumes(docker: Dockerode, filters: string): Promise<Dockerode.VolumeInspectInfo[]> {
+  return (await docker.listVolumes({ filters })).Volumes ?? [];
+}
+
 export interface RemoveResult {
   /** What could not be removed, with why. */
   left: string[];
@@ -51,7 +64,7 @@ export interface RemoveResult {
 }
 
 /**
- * Removes every container and network of the run. Retries for up to `retryMs` (the engine may be
+ * Removes every container, network and volume of the run. Retries for up to `retryMs` (the engine may be
  * restarting) and reports what could not be removed instead of throwing.
  */
 export async function removeRun(docker: Dockerode, runId: string, retryMs = 30_000): Promise<RemoveResult> {
@@ -68,6 +81,9 @@ export async function removeRun(docker: Dockerode, runId: string, retryMs = 30_0
       const networks = await docker.listNetworks({ filters });
       for (const n of networks) {
         try { await removeNetwork(docker, n.Id); } catch (err) { left.push(`network ${n.Name}: ${(err as Error).message}`); }
+      }
+      for (const v of await runVolumes(docker, filters)) {
+        try { await removeVolume(docker, v.Name); } catch (err) { left.push(`volume ${v.Name}: ${(err as Error).message}`); }
       }
       if (left.length === 0) return { left, unreachable };
     } catch (err) {
@@ -88,8 +104,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes containers and networks left by Imprint processes of this host that no longer exist. */
-export async function sweepLeftovers(docker: Dockerode): Promise<{ containers: number; networks: number }> {
+/** Removes containers, networks and volumes left by Imprint processes of this host that no longer exist. */
+export async function sweepLeftovers(docker: Dockerode): Promise<{ containers: number; networks: number; volumes: number }> {
   const host = hostname();
   const orphan = (labels: Record<string, string> | undefined): boolean => {
     const owner = labels?.[LABEL_OWNER];
@@ -109,5 +125,10 @@ export async function sweepLeftovers(docker: Dockerode): Promise<{ containers: n
     if (!orphan(n.Labels as Record<string, string> | undefined)) continue;
     try { await removeNetwork(docker, n.Id); networks++; } catch { /* still in use: next sweep */ }
   }
-  return { containers, networks };
+  let volumes = 0;
+  for (const v of await runVolumes(docker, filters)) {
+    if (!orphan(v.Labels ?? undefined)) continue;
+    try { await removeVolume(docker, v.Name); volumes++; } catch { /* still in use: next sweep */ }
+  }
+  return { containers, networks, volumes };
 }

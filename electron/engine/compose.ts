@@ -1,15 +1,16 @@
 /**
  * The common subset of the Compose spec: services with image, command, entrypoint, environment, ports,
- * depends_on, networks, working_dir, user, container_name; top-level networks; `${VAR}` interpolation and
- * YAML merge keys. Anything else is reported
+ * depends_on, networks, volumes, tmpfs, working_dir, user, container_name; top-level networks and volumes;
+ * `${VAR}` interpolation and YAML merge keys. Anything else is reported
  * as unsupported (never silently ignored); a service without an image (only `build`) is an error, since
  * Imprint runs images and never builds or pulls behind the user's back.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { EngineError } from './connection.js';
 import { interpolateTree, InterpolationError, parseDotEnv, type Env } from './compose-interpolate.js';
+import { parseLongMount, parseShortMount, parseTmpfs, topLevelVolumes, type ComposeVolume, type Mount } from './mounts.js';
 
 export interface ComposeService {
   name: string;
@@ -24,19 +25,24 @@ export interface ComposeService {
   workingDir?: string;
   user?: string;
   containerName?: string;
+  /** `volumes` and `tmpfs`, in the order given. */
+  mounts: Mount[];
 }
 
 export interface ComposeProject {
   name?: string;
   services: ComposeService[];
   networks: string[];
-  /** `services.web.volumes: not supported, ignored` and the like. */
+  /** Top-level volumes: the run creates its own (fresh every run), except external ones. */
+  volumes: ComposeVolume[];
+  /** `services.web.healthcheck: not supported, ignored` and the like. */
   warnings: string[];
 }
 
-const SERVICE_KEYS = new Set(['image', 'command', 'entrypoint', 'environment', 'ports', 'depends_on', 'networks', 'working_dir', 'user', 'container_name']);
+const SERVICE_KEYS = new Set(['image', 'command', 'entrypoint', 'environment', 'ports', 'depends_on', 'networks', 'volumes', 'tmpfs',
+  'working_dir', 'user', 'container_name']);
 /** Accepted and meaningless here (they describe the compose file itself). */
-const TOP_KEYS = new Set(['services', 'networks', 'version', 'name']);
+const TOP_KEYS = new Set(['services', 'networks', 'volumes', 'version', 'name']);
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 const invalid = (msg: string) => new EngineError('compose-invalid', msg, 'fix the compose file');
@@ -88,9 +94,10 @@ function environment(value: unknown, where: string, env: Env): string[] {
 
 /**
  * Parses the compose subset. `env` is what `${VAR}` interpolation and value-less `environment` entries read:
- * loadCompose passes the shell's environment over the `.env` file next to the compose file.
+ * loadCompose passes the shell's environment over the `.env` file next to the compose file, and the
+ * compose file's folder as `baseDir`, which relative bind-mount sources start from.
  */
-export function parseCompose(text: string, env: Env = {}): ComposeProject {
+export function parseCompose(text: string, env: Env = {}, baseDir = process.cwd()): ComposeProject {
   let doc: unknown;
   const unset = new Set<string>();
   try {
@@ -121,6 +128,8 @@ export function parseCompose(text: string, env: Env = {}): ComposeProject {
       }
     }
   }
+  const volumes = topLevelVolumes(top.volumes, warnings);
+  const volumeNames = new Set(volumes.map((v) => v.name));
   const services: ComposeService[] = [];
   for (const [name, raw] of Object.entries(servicesRaw as Record<string, unknown>)) {
     if (!SERVICE_NAME.test(name)) throw invalid(`service name '${name}' is not valid`);
@@ -155,7 +164,8 @@ export function parseCompose(text: string, env: Env = {}): ComposeProject {
       if (typeof p === 'string' || typeof p === 'number') return String(p);
       throw invalid(`services.${name}.ports: only the short syntax (HOST:CONTAINER) is supported`);
     }) : (() => { throw invalid(`services.${name}.ports must be a list`); })();
-    const svc: ComposeService = { name, image: s.image, environment: environment(s.environment, `services.${name}.environment`, env), ports, dependsOn, networks: nets };
+    const mounts = serviceMounts(s, name, baseDir, volumeNames, warnings);
+    const svc: ComposeService = { name, image: s.image, environment: environment(s.environment, `services.${name}.environment`, env), ports, dependsOn, networks: nets, mounts };
     const command = stringList(s.command, `services.${name}.command`);
     const entrypoint = stringList(s.entrypoint, `services.${name}.entrypoint`);
     if (command) svc.command = command;
@@ -167,9 +177,24 @@ export function parseCompose(text: string, env: Env = {}): ComposeProject {
   }
   const names = new Set(services.map((s) => s.name));
   for (const s of services) for (const d of s.dependsOn) if (!names.has(d)) throw invalid(`services.${s.name}.depends_on names an unknown service '${d}'`);
-  const project: ComposeProject = { services: startOrder(services), networks: [...networks], warnings };
+  const project: ComposeProject = { services: startOrder(services), networks: [...networks], volumes, warnings };
   if (typeof top.name === 'string') project.name = top.name;
   return project;
+}
+
+function serviceMounts(s: Record<string, unknown>, name: string, baseDir: string, volumeNames: Set<string>, warnings: string[]): Mount[] {
+  const mounts: Mount[] = [];
+  const where = `services.${name}.volumes`;
+  if (s.volumes !== undefined && !Array.isArray(s.volumes)) throw invalid(`${where} must be a list`);
+  for (const [i, v] of ((s.volumes as unknown[] | undefined) ?? []).entries()) {
+    const m = typeof v === 'string' ? parseShortMount(v, baseDir) : parseLongMount(v, baseDir, `${where}[${i}]`, warnings);
+    if (m.type === 'volume' && m.source !== undefined && !volumeNames.has(m.source)) {
+      throw invalid(`${where}[${i}] uses volume '${m.source}', which is not declared under the top-level volumes`);
+    }
+    mounts.push(m);
+  }
+  mounts.push(...parseTmpfs(s.tmpfs, `services.${name}.tmpfs`));
+  return mounts;
 }
 
 /** Services ordered so that each comes after what it depends on; a cycle is an error. */
@@ -204,5 +229,5 @@ export async function loadCompose(file: string): Promise<ComposeProject> {
   try {
     dotEnv = parseDotEnv(await readFile(join(dirname(file), '.env'), 'utf8'));
   } catch { /* no .env file: only the shell's environment */ }
-  return parseCompose(text, { ...dotEnv, ...process.env });
+  return parseCompose(text, { ...dotEnv, ...process.env }, dirname(resolve(file)));
 }

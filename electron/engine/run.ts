@@ -9,6 +9,7 @@ import { EngineError } from './connection.js';
 import { AttachDemuxer } from './demux.js';
 import { PROBE_PATH_IN_CONTAINER, probeArchive, type ProbeBinary } from './probe-binary.js';
 import { LABEL_SERVICE } from './cleanup.js';
+import type { Mount } from './mounts.js';
 import { subnetOf, type RunNetwork } from '../../common/models/run-networks.js';
 
 export interface ContainerSpec {
@@ -33,6 +34,8 @@ export interface ContainerSpec {
   workingDir?: string;
   openStdin?: boolean;
   labels: Record<string, string>;
+  /** Volumes and tmpfs; volume sources are the engine's volume names. */
+  mounts?: Mount[];
   /** HostConfig.SecurityOpt, e.g. `seccomp=unconfined` for learning runs. */
   securityOpt?: string[];
   /** Pass --no-seccomp and similar options to the probe, before `--`. */
@@ -109,6 +112,7 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
       PortBindings: bindings,
       ...(spec.network ? { NetworkMode: spec.network } : {}),
       ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),
+      ...engineMounts(spec.mounts ?? []),
     },
   };
   if (spec.env?.length) opts.Env = spec.env;
@@ -119,6 +123,23 @@ export function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOpt
     opts.NetworkingConfig = { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } };
   }
   return opts;
+}
+
+/**
+ * Binds that may create their host folder go as `Binds` (the engine creates it, as for `docker run -v`);
+ * everything else as `Mounts`, where a missing bind source is an error, as compose's long syntax wants.
+ */
+export function engineMounts(mounts: readonly Mount[]): { Binds?: string[]; Mounts?: Dockerode.MountSettings[] } {
+  const binds: string[] = [];
+  const out: Dockerode.MountSettings[] = [];
+  for (const m of mounts) {
+    if (m.type === 'bind' && m.createHostPath) binds.push(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
+    else if (m.type === 'bind') out.push({ Type: 'bind', Source: m.source, Target: m.target, ReadOnly: m.readOnly });
+    // An empty Source is the engine's "none": an anonymous volume, or a tmpfs.
+    else if (m.type === 'volume') out.push({ Type: 'volume', Source: m.source ?? '', Target: m.target, ReadOnly: m.readOnly });
+    else out.push({ Type: 'tmpfs', Source: '', Target: m.target });
+  }
+  return { ...(binds.length ? { Binds: binds } : {}), ...(out.length ? { Mounts: out } : {}) };
 }
 
 const statusOf = (err: unknown): number | undefined => (err as { statusCode?: number } | null)?.statusCode;

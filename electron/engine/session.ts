@@ -16,6 +16,7 @@ import { whyNotWritable } from '../capture/writable-path.js';
 import { CaptureWriter } from '../capture/writer.js';
 import { runLabels, removeRun, sweepLeftovers } from './cleanup.js';
 import { loadCompose, type ComposeProject } from './compose.js';
+import { parseVolumeFlags } from './mounts.js';
 import { connectEngine, EngineError, type EngineConnection } from './connection.js';
 import { ensureImage, validateReference } from './images.js';
 import { findProbe, type ProbeBinary } from './probe-binary.js';
@@ -55,6 +56,8 @@ interface LaunchPlan {
   source?: string;
   specs: ContainerSpec[];
   networks: string[];
+  /** Volumes the run creates (and removes with the run's other things). */
+  volumes: string[];
   until?: string;
   duration?: number;
   tracing: Tracing;
@@ -158,6 +161,10 @@ class Session implements RunSession {
       for (const net of this.plan.networks) {
         if (this.stopRequested) break;
         await docker.createNetwork({ Name: net, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
+      }
+      for (const volume of this.plan.volumes) {
+        if (this.stopRequested) break;
+        await docker.createVolume({ Name: volume, Labels: labels });
       }
       if (this.opts.capture) {
         this.writer = await CaptureWriter.open(this.opts.capture, this.header(probe, images));
@@ -568,7 +575,8 @@ export async function startRun(config: RunConfig, opts: SessionOptions = {}): Pr
     if (!BUILTIN_NETWORKS.includes(config.network) && !config.network.startsWith('container:')) spec.aliases = [service];
   }
   if (config.name) spec.name = config.name;
-  const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [], tracing: config };
+  if (config.volumes?.length) spec.mounts = parseVolumeFlags(config.volumes);
+  const plan: LaunchPlan = { label: config.image, mode: 'image', specs: [spec], networks: [], volumes: [], tracing: config };
   if (config.duration) plan.duration = config.duration;
   const session = new Session(conn, plan, opts, id);
   await session.launch(probe, images);
@@ -588,6 +596,10 @@ export async function startCompose(config: ComposeConfig, opts: SessionOptions =
   const { conn, probe, images } = await prepare(opts, project.services.map((s) => s.image));
   const id = newRunId();
   const netName = (n: string) => `imprint-${id}_${n}`;
+  // The run's own volumes are named as its networks are; an external one is the engine's, by its name.
+  const external = new Map(project.volumes.flatMap((v) => (v.external ? [[v.name, v.external] as const] : [])));
+  const volumeName = (n: string) => external.get(n) ?? `imprint-${id}_${n}`;
+  const usedVolumes = new Set(project.services.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source && !external.has(m.source) ? [m.source] : []))));
   const used = new Set(project.services.flatMap((s) => s.networks));
   const specs: ContainerSpec[] = project.services.map((s) => {
     const nets = s.networks.map(netName);
@@ -600,10 +612,12 @@ export async function startCompose(config: ComposeConfig, opts: SessionOptions =
     if (s.entrypoint) spec.entrypoint = s.entrypoint;
     if (s.workingDir !== undefined) spec.workingDir = s.workingDir;
     if (s.user !== undefined) spec.user = s.user;
+    if (s.mounts.length) spec.mounts = s.mounts.map((m) => (m.type === 'volume' && m.source ? { ...m, source: volumeName(m.source) } : m));
     return spec;
   });
   const plan: LaunchPlan = {
-    label: basename(config.file), mode: 'compose', source: config.file, specs, networks: [...used].map(netName), tracing: config,
+    label: basename(config.file), mode: 'compose', source: config.file, specs, networks: [...used].map(netName),
+    volumes: [...usedVolumes].map(volumeName), tracing: config,
     warnings: project.warnings,
   };
   if (config.until) plan.until = config.until;

@@ -16,7 +16,7 @@ test('the trio fixture: services in dependency order, environment, working_dir, 
 
 test('unsupported keys are reported, never ignored silently', async () => {
   const p = parseCompose(await readFile('test/fixtures/compose/unsupported.yaml', 'utf8'));
-  assert.deepEqual(p.warnings.sort(), ['services.app.healthcheck: not supported, ignored', 'services.app.restart: not supported, ignored', 'services.app.volumes: not supported, ignored', 'volumes: not supported, ignored']);
+  assert.deepEqual(p.warnings.sort(), ['secrets: not supported, ignored', 'services.app.healthcheck: not supported, ignored', 'services.app.restart: not supported, ignored', 'services.app.secrets: not supported, ignored']);
   assert.deepEqual(p.services[0]!.command, ['echo', 'ok']);
 });
 

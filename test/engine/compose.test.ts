@@ -1,7 +1,7 @@
 /** A compose file of three services where one calls the other two by name, on the real dockerd. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayCapture } from '../../electron/capture/reader.js';
@@ -35,13 +35,48 @@ test('trio: client reaches cache and web by service name; the graph shows it; --
   }
 });
 
+test('volumes: a named volume shared by two services, a read-only host folder and a tmpfs; the run removes its volume', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-volumes-'));
+  try {
+    await mkdir(join(dir, 'conf'));
+    await writeFile(join(dir, 'conf', 'greeting'), 'hello from the host\n');
+    const file = join(dir, 'compose.yaml');
+    await writeFile(file, [
+      'services:',
+      '  writer:',
+      '    image: imprint-fixture/busybox:latest',
+      '    command: ["sh", "-c", "cat /conf/greeting; echo from-writer > /shared/note; grep -q \' /scratch tmpfs\' /proc/mounts && echo scratch-is-tmpfs; touch /conf/x 2>/dev/null || echo conf-is-read-only"]',
+      '    volumes: ["shared:/shared", "./conf:/conf:ro"]',
+      '    tmpfs: /scratch',
+      '  reader:',
+      '    image: imprint-fixture/busybox:latest',
+      '    depends_on: [writer]',
+      '    command: ["sh", "-c", "until test -s /shared/note; do sleep 0.1; done; cat /shared/note"]',
+      '    volumes: [{ type: volume, source: shared, target: /shared, read_only: true }]',
+      'volumes:',
+      '  shared: {}',
+    ].join('\n'));
+    const session = await startCompose({ file, until: 'reader', duration: 60 }, { labels: TEST_LABELS });
+    const r = await session.done;
+    assert.equal(r.exitCode, 0, JSON.stringify(r.services));
+    const events = session.events(0, 1e6).events;
+    const lines = (service: string) => events.flatMap((e) => (e.kind === 'log' && e.service === service ? [e.line] : []));
+    assert.deepEqual(lines('writer'), ['hello from the host', 'scratch-is-tmpfs', 'conf-is-read-only']);
+    assert.deepEqual(lines('reader'), ['from-writer']);
+    assert.ok(events.some((e) => e.kind === 'open' && e.service === 'writer' && e.path === '/shared/note' && e.access.includes('create')), 'the write into the volume is seen');
+    assert.deepEqual(await leftovers(session.id), [], 'the run\'s volume is removed with it');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('unsupported compose keys are reported; an --until that is not a service is an error', async () => {
   const messages: SessionMessage[] = [];
   const session = await startCompose({ file: 'test/fixtures/compose/unsupported.yaml' }, { labels: TEST_LABELS, onMessage: (m) => messages.push(m) });
   const r = await session.done;
   assert.equal(r.exitCode, 0);
   assert.deepEqual(messages.filter((m) => m.code === 'compose-unsupported').map((m) => m.text).sort(),
-    ['services.app.healthcheck: not supported, ignored', 'services.app.restart: not supported, ignored', 'services.app.volumes: not supported, ignored', 'volumes: not supported, ignored']);
+    ['secrets: not supported, ignored', 'services.app.healthcheck: not supported, ignored', 'services.app.restart: not supported, ignored', 'services.app.secrets: not supported, ignored']);
   // the app learns them from the run's state, each once
   assert.deepEqual(session.state().messages?.filter((m) => m.code === 'compose-unsupported').length, 4);
   assert.deepEqual(await leftovers(session.id), []);

@@ -7,10 +7,11 @@ export const DEBIAN = 'imprint-fixture/debian:latest';
 
 const docker = new Dockerode();
 
-/** Containers and networks that still carry the run's label. */
+/** Containers, networks and volumes that still carry the run's label. */
 export async function leftovers(runId: string, on: Dockerode = docker): Promise<string[]> {
   const filters = JSON.stringify({ label: [`imprint.run=${runId}`] });
   const containers = await on.listContainers({ all: true, filters });
   const networks = await on.listNetworks({ filters });
-  return [...containers.map((c) => `container ${c.Id.slice(0, 12)} ${c.State}`), ...networks.map((n) => `network ${n.Name}`)];
+  const volumes = (await on.listVolumes({ filters })).Volumes ?? [];
+  return [...containers.map((c) => `container ${c.Id.slice(0, 12)} ${c.State}`), ...networks.map((n) => `network ${n.Name}`), ...volumes.map((v) => `volume ${v.Name}`)];
 }

@@ -156,14 +156,38 @@ test('leftovers of a crashed Imprint (owner process gone) are swept; live owners
   const make = (owner: string) => docker.createContainer({ Image: BUSYBOX, Cmd: ['true'], Labels: { ...TEST_LABELS, 'imprint.run': 'crashed', 'imprint.owner': owner } });
   const dead = await make(`${hostname()}/999999`);
   const alive = await make(`${hostname()}/${process.ppid}`);
+  const deadVolume = `imprint-test-swept-${process.pid}`;
+  await docker.createVolume({ Name: deadVolume, Labels: { ...TEST_LABELS, 'imprint.run': 'crashed', 'imprint.owner': `${hostname()}/999999` } });
   try {
     const swept = await sweepLeftovers(docker);
     assert.ok(swept.containers >= 1);
+    assert.ok(swept.volumes >= 1);
     await assert.rejects(dead.inspect(), /no such container/i);
+    await assert.rejects(docker.getVolume(deadVolume).inspect(), /no such volume/i);
     assert.equal((await alive.inspect()).Id, alive.id);
   } finally {
     await alive.remove({ force: true });
     await dead.remove({ force: true }).catch(() => undefined);
+    await docker.getVolume(deadVolume).remove().catch(() => undefined);
+  }
+});
+
+test('-v: a host folder mounted read-only, and an anonymous volume, as docker run -v', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-run-volume-'));
+  try {
+    await writeFile(join(dir, 'greeting'), 'mounted from the host\n');
+    const session = await startRun({
+      image: BUSYBOX, volumes: [`${dir}:/in:ro`, '/cache'],
+      command: ['sh', '-c', 'cat /in/greeting; touch /in/x 2>/dev/null || echo read-only; touch /cache/ok && echo cache-writable'],
+    }, { labels: TEST_LABELS });
+    const r = await session.done;
+    assert.equal(r.exitCode, 0);
+    const lines = session.events(0, 1e5).events.flatMap((e) => (e.kind === 'log' ? [e.line] : []));
+    assert.deepEqual(lines, ['mounted from the host', 'read-only', 'cache-writable']);
+    assert.deepEqual(await leftovers(session.id), []);
+    await assert.rejects(startRun({ image: BUSYBOX, volumes: ['data:relative/path'] }, { labels: TEST_LABELS }), /must be absolute/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

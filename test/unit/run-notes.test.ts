@@ -22,9 +22,9 @@ test('routine notices stay out; the setuid one carries the fix in the app', () =
 test('engine messages come first, info is left out, repeats are shown once', () => {
   const notes = runNotes([
     { level: 'info', code: 'pull', text: 'pulling' },
-    { level: 'warning', code: 'compose-unsupported', text: 'services.app.volumes: not supported, ignored' },
+    { level: 'warning', code: 'compose-unsupported', text: 'services.app.secrets: not supported, ignored' },
     { level: 'error', code: 'engine-lost', text: 'the engine stopped answering' },
-    { level: 'warning', code: 'compose-unsupported', text: 'services.app.volumes: not supported, ignored' },
+    { level: 'warning', code: 'compose-unsupported', text: 'services.app.secrets: not supported, ignored' },
   ], [notice('decode-failed', 'x'), notice('decode-failed', 'x', 2)]);
   assert.deepEqual(notes.map((n) => `${n.level} ${n.code}`), ['warning compose-unsupported', 'error engine-lost', 'warning decode-failed']);
 });

@@ -32,7 +32,7 @@ type Format = (typeof FORMATS)[number];
 interface CheckFlags extends RunControlFlags {
   baseline: string; format: string; output?: string;
   image?: string; compose?: string;
-  duration?: number; until?: string; env?: string[]; publish?: string[]; network?: string; name?: string;
+  duration?: number; until?: string; env?: string[]; publish?: string[]; volume?: string[]; network?: string; name?: string;
   capture?: string;
 }
 
@@ -50,6 +50,7 @@ export function registerCheck(program: Command): void {
     .option('--until <service>', 'compose: stop when this service exits')
     .option('-e, --env <KEY=VALUE>', 'environment for --image (repeatable)', envEntry)
     .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port for --image (repeatable)', collect)
+    .option('-v, --volume <SRC:DST[:ro]>', 'mount a host folder or a named volume for --image, as docker -v (repeatable)', collect)
     .option('--network <name>', 'network for --image')
     .option('--name <name>', 'container (and service) name for --image')
     .option('--capture <file>', 'also keep the checked run as a capture file'))
@@ -142,6 +143,7 @@ async function recordAndRead(args: string[], flags: CheckFlags, baseline: Baseli
     if (args.length) config.command = args;
     if (flags.env?.length) config.env = flags.env;
     if (flags.publish?.length) config.ports = flags.publish;
+    if (flags.volume?.length) config.volumes = flags.volume;
     if (flags.network) config.network = flags.network;
     if (flags.name) config.name = flags.name;
     if (duration) config.duration = duration;

@@ -9,7 +9,7 @@ import { cancelStartOnSignal, failed, followSession, printEvents, printMessage }
 import { addRunControlOptions, collect, envEntry, runControlOptions, seconds, tracingOptions, type RunControlFlags } from '../options.js';
 
 interface RunFlags extends RunControlFlags {
-  capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[];
+  capture?: string; json?: boolean; duration?: number; name?: string; network?: string; env?: string[]; publish?: string[]; volume?: string[];
   pull?: boolean; interactive?: boolean;
 }
 
@@ -26,6 +26,7 @@ export function registerRun(program: Command): void {
     .option('--network <network>', 'network to join')
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (repeatable)', envEntry)
     .option('-p, --publish <[IP:]HOST:CONTAINER>', 'publish a port (repeatable)', collect)
+    .option('-v, --volume <SRC:DST[:ro]>', 'mount a host folder (SRC starts with / . or ~) or a named volume, as docker -v (repeatable)', collect)
     .option('-i, --interactive', "pass Imprint's stdin to the app")
     .option('--pull', 'pull the image when it is not available locally')
     .option('--no-seccomp', 'trace with ptrace alone (slower), so setuid programs can elevate')
@@ -38,6 +39,7 @@ export function registerRun(program: Command): void {
       if (command.length) config.command = command;
       if (flags.env?.length) config.env = flags.env;
       if (flags.publish?.length) config.ports = flags.publish;
+      if (flags.volume?.length) config.volumes = flags.volume;
       if (flags.network) config.network = flags.network;
       if (flags.name) config.name = flags.name;
       if (flags.duration) config.duration = flags.duration;
