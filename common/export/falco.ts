@@ -21,7 +21,16 @@ export function imageRepository(image: string): string {
 
 const quote = (s: string) => `"${s.replace(/["\\]/g, '')}"`;
 
-export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<string, unknown>[]; notes: string[] } {
+/** How a service's own containers are told apart: by the compose service label, the Kubernetes container
+ * name, or the container name (the same word in all three when the deployment keeps the service's name). */
+const byServiceName = (name: string) =>
+  `(container.label.com.docker.compose.service = ${quote(name)} or k8s.container.name = ${quote(name)} or container.name = ${quote(name)})`;
+
+/**
+ * `sharedImage`: another service of the baseline runs the same image (an app and its worker). Scoped by
+ * image alone, each would alert on everything the other does, so such a service is scoped by its name too.
+ */
+export function falcoItems(name: string, svc: ServiceBaseline, sharedImage = false): { items: Record<string, unknown>[]; notes: string[] } {
   const id = slug(name).replace(/-/g, '_');
   const notes: string[] = [];
   const exact = svc.executables.map((e) => e.path).filter((p) => !p.includes('*') && SAFE_PATH.test(p));
@@ -31,9 +40,11 @@ export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<
   const outPorts = [...new Set(svc.outbound.filter((o) => o.protocol === 'tcp' || o.protocol === 'udp').map((o) => o.port))].sort((a, b) => a - b);
   const listenPorts = [...new Set(svc.listen.map((l) => l.port))].sort((a, b) => a - b);
 
-  const container = svc.image
-    ? `container.image.repository = ${quote(imageRepository(svc.image))}`
-    : `(container.name = ${quote(name)} or k8s.container.name = ${quote(name)})`;
+  const container = !svc.image ? byServiceName(name)
+    : `container.image.repository = ${quote(imageRepository(svc.image))}${sharedImage ? ` and ${byServiceName(name)}` : ''}`;
+  if (svc.image && sharedImage) {
+    notes.push(`another service runs ${imageRepository(svc.image)} too: these rules also match the service name (compose label, Kubernetes container name or container name); keep it ${name} where they run`);
+  }
   // Falco refuses `in ()` on some versions: an empty allow-list means every such event alerts.
   const allowedExe = [...(exact.length ? [`proc.exepath in (imprint_${id}_executables)`] : []), ...globs.map((g) => `proc.exepath glob ${quote(g)}`)].join(' or ');
   const items: Record<string, unknown>[] = [
@@ -72,8 +83,13 @@ export function falcoItems(name: string, svc: ServiceBaseline): { items: Record<
 export function falcoRulesYaml(baseline: Baseline, service?: string): string {
   const all: Record<string, unknown>[] = [];
   const notes: string[] = [];
+  // Counted over the whole baseline: exporting one service still has to tell it from its image's siblings.
+  const perImage = new Map<string, number>();
+  for (const svc of Object.values(baseline.services)) {
+    if (svc.image) perImage.set(imageRepository(svc.image), (perImage.get(imageRepository(svc.image)) ?? 0) + 1);
+  }
   for (const [name, svc] of selectServices(baseline, service)) {
-    const r = falcoItems(name, svc);
+    const r = falcoItems(name, svc, svc.image !== undefined && (perImage.get(imageRepository(svc.image)) ?? 0) > 1);
     all.push(...r.items);
     notes.push(...r.notes.map((n) => `${name}: ${n}`));
   }

@@ -70,6 +70,19 @@ test('Falco: valid rules structure, unique names, lists referenced exist, exepat
   assert.equal(validate([{ rule: 'x', condition: 'y' }]), false, 'the schema can fail');
 });
 
+test('Falco: services that share an image are told apart by name, also when one is exported alone', () => {
+  const shared = learnBaseline([{ events: shopRun(1).events, images: { web: 'shop/app:1', worker: 'shop/app:1' } }], { seccomp: 'unconfined' });
+  for (const only of [undefined, 'worker']) {
+    const text = exportPolicy(shared, 'falco', only);
+    const items = parse(text) as Record<string, unknown>[];
+    const worker = String(items.find((i) => i.macro === 'imprint_worker_container')!.condition);
+    assert.match(worker, /container\.image\.repository = "shop\/app" and \(container\.label\.com\.docker\.compose\.service = "worker" or k8s\.container\.name = "worker" or container\.name = "worker"\)/);
+    assert.match(text, /note: worker: another service runs shop\/app too/);
+  }
+  const web = String((parse(exportPolicy(baseline, 'falco')) as Record<string, unknown>[]).find((i) => i.macro === 'imprint_web_container')!.condition);
+  assert.doesNotMatch(web, /compose\.service/, 'an image of its own is scope enough');
+});
+
 test('image repository strips tag and digest but keeps a registry port', () => {
   assert.equal(imageRepository('redis:7'), 'redis');
   assert.equal(imageRepository('registry.local:5000/a/b'), 'registry.local:5000/a/b');
