@@ -405,7 +405,12 @@ class Session implements RunSession {
     if (this.batchTimer) clearInterval(this.batchTimer);
     (this.engineEvents as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     this.flushBatch();
-    const removal = await removeRun(this.conn.docker, this.id, this.runs.some((r) => r.engineLost) ? 60_000 : 20_000);
+    const engineLost = this.runs.some((r) => r.engineLost);
+    if (engineLost || this.engineGone) {
+      // The run stays "stopping" meanwhile: say what it waits for (the app showed no reason for a minute).
+      this.message({ level: 'warning', code: 'cleanup', text: `waiting up to ${engineLost ? 60 : 20} s for the engine to answer again, to remove this run's containers (if it does not, the next start removes them)` });
+    }
+    const removal = await removeRun(this.conn.docker, this.id, engineLost ? 60_000 : 20_000);
     if (removal.left.length) this.message({ level: 'error', code: 'cleanup', text: `could not remove: ${removal.left.join('; ')} (the next start sweeps them)` });
     if (removal.unreachable && !this.runs.some((r) => r.engineLost)) {
       // The engine went away as the run ended (a restart stops containers itself): say so.

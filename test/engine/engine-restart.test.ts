@@ -96,6 +96,7 @@ test('dockerd restarted mid-run: clear error, readable capture, nothing left beh
     assert.equal(r.complete, false, 'a run cut by the engine is never complete');
     assert.ok(r.problems.includes('engine-lost') || r.problems.includes('interrupted'), r.problems.join());
     assert.ok(messages.some((m) => m.code === 'engine-lost' || m.code === 'stopped-outside'), 'a clear message says what happened');
+    assert.ok(session.state().messages?.some((m) => m.code === 'engine-lost' || m.code === 'stopped-outside'), 'the app is told too');
     // The capture reads, with the events recorded before the restart and an end record saying why.
     const summary = await readCapture(r.capture ?? capture);
     assert.ok(summary.header);
