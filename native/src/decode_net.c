@@ -1,4 +1,4 @@
-/* Network decoders: socket, connect, bind, listen, accept. The socket table of the caller's descriptor
+/* Network decoders: socket, connect, bind, listen, accept, and datagrams sent to an address. The socket table of the caller's descriptor
  * table (socktab.h) remembers each socket's family, type and bound address, so LISTEN carries the
  * port and ACCEPT the local port, also in prefork workers that inherited the listening socket. */
 #include <netinet/in.h>
@@ -36,6 +36,35 @@ static int accepted_type(int family, int known_type)
 	if (known_type)
 		return known_type;
 	return family == AF_INET || family == AF_INET6 ? SOCK_STREAM : 0;
+}
+
+/*
+ * A send with a destination address (sendto, sendmsg, sendmmsg: a UDP client that never connects, a
+ * syslog client on /dev/log) is that socket talking to a peer, as a connect would say: the first send to
+ * each destination is reported as a CONNECT (RESULT 0 when the send succeeded), later ones are not.
+ * Returns whether a frame was begun: its result comes at the call's exit.
+ */
+bool net_send_dest(struct thread *t, int fd, int family, const char *address, int port)
+{
+	struct sockinfo *s;
+	int known_family, type;
+	struct frame *f;
+
+	if (family != AF_INET && family != AF_INET6 && family != AF_UNIX)
+		return false;
+	socket_lookup(t->proc, fd, &known_family, &type);
+	s = socktab_find(t->proc->socks, fd);
+	/* a socket made before the probe saw it (inherited, received): what the send shows is all we know */
+	if (!s)
+		s = socktab_set(t->proc->socks, fd, family, 0, false);
+	if (s && !sockinfo_first_send(s, family, address, port))
+		return false;
+	f = call_frame(t, F_CONNECT);
+	/* sendto with an address works only on datagram sockets (a stream socket ignores or refuses it) */
+	add_sock_kind(f, fd, family, type ? type : SOCK_DGRAM);
+	frame_str(f, A_ADDRESS, address);
+	frame_int(f, A_PORT, port);
+	return true;
 }
 
 bool net_entry(struct thread *t)

@@ -128,18 +128,22 @@ static bool read_msghdr(struct thread *t, uint64_t addr, struct msghdr *h)
 	return mem_read(t, addr, h, sizeof(*h)) == (ssize_t)sizeof(*h);
 }
 
-/* A destination address on a send: port 53 starts (or retargets) stepping on this fd. */
-static void check_dest(struct thread *t, int fd, uint64_t addr, uint64_t len)
+/* A destination address on a send: reported once per socket and destination (net_send_dest), and
+ * port 53 starts (or retargets) stepping on this fd. Returns whether a CONNECT frame awaits the result. */
+static bool check_dest(struct thread *t, int fd, uint64_t addr, uint64_t len, bool may_frame)
 {
 	char text[128];
 	int port, family;
+	bool framed;
 
 	if (!addr)
-		return;
+		return false;
 	family = sockaddr_read(t, addr, len, text, sizeof(text), &port);
+	framed = may_frame && family >= 0 && net_send_dest(t, fd, family, text, port);
 	if ((family == AF_INET || family == AF_INET6) && port == 53 &&
 	    (!t->proc->stepping || t->proc->dns_fd != fd))
 		dns_start(t, fd, text, 53, false);
+	return framed;
 }
 
 static bool is_dns_fd(struct thread *t, int fd)
@@ -156,17 +160,19 @@ bool dns_entry(struct thread *t)
 	size_t n;
 
 	if (nr == __NR_sendto) {
-		check_dest(t, fd, a[4], a[5]);
+		bool framed = check_dest(t, fd, a[4], a[5], true);
+
 		if (!is_dns_fd(t, fd))
-			return false;
+			return framed;
 		n = a[2] < DNS_BUF ? (size_t)a[2] : DNS_BUF;
 		ssize_t r = mem_read(t, a[1], buf, n);
 		if (r > 0)
 			report(t, buf, (size_t)r);
-		return false;
+		return framed;
 	}
 	if (nr == __NR_sendmsg || nr == __NR_sendmmsg) {
 		uint64_t count = nr == __NR_sendmsg ? 1 : (a[2] < MMSG_MAX ? a[2] : MMSG_MAX);
+		bool framed = false;
 
 		for (uint64_t i = 0; i < count; i++) {
 			struct msghdr h;
@@ -175,13 +181,14 @@ bool dns_entry(struct thread *t)
 
 			if (!read_msghdr(t, at, &h))
 				break;
-			check_dest(t, fd, (uint64_t)(uintptr_t)h.msg_name, h.msg_namelen);
+			/* one frame per call: the first new destination of a sendmmsg batch */
+			framed = check_dest(t, fd, (uint64_t)(uintptr_t)h.msg_name, h.msg_namelen, !framed) || framed;
 			if (!is_dns_fd(t, fd))
-				break;
+				continue;
 			n = gather(t, (uint64_t)(uintptr_t)h.msg_iov, h.msg_iovlen, DNS_BUF, buf);
 			report(t, buf, n);
 		}
-		return false;
+		return framed;
 	}
 	if (!is_dns_fd(t, fd))
 		return false;

@@ -195,3 +195,28 @@ void sockinfo_bind(struct sockinfo *s, const char *address, int port)
 	s->bound = xstrdup(address);
 	s->port = port;
 }
+
+/* FNV-1a over family, port and address text; 0 is kept for "empty slot". */
+static uint32_t dest_hash(int family, const char *address, int port)
+{
+	uint32_t h = 2166136261u;
+	const int head[2] = { family, port };
+
+	for (size_t i = 0; i < sizeof(head); i++)
+		h = (h ^ ((const uint8_t *)head)[i]) * 16777619u;
+	for (const char *c = address; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	return h ? h : 1;
+}
+
+bool sockinfo_first_send(struct sockinfo *s, int family, const char *address, int port)
+{
+	uint32_t h = dest_hash(family, address, port);
+
+	for (int i = 0; i < SOCK_SENT_TO; i++)
+		if (s->sent_to[i] == h)
+			return false;
+	s->sent_to[s->sent_next] = h;
+	s->sent_next = (uint8_t)((s->sent_next + 1) % SOCK_SENT_TO);
+	return true;
+}

@@ -16,6 +16,7 @@
 
 #define SOCKTAB_MAX 16384
 #define SOCK_ADDR_TEXT 128
+#define SOCK_SENT_TO 8
 
 struct sockinfo {
 	int fd;                 /* -1: free slot */
@@ -23,6 +24,10 @@ struct sockinfo {
 	bool cloexec;
 	int port;               /* bound port, 0 when unknown */
 	char *bound;            /* bound address as text (heap), NULL when unknown */
+	/* The last destinations this socket sent datagrams to (sendto/sendmsg with an address), as hashes:
+	 * each is reported once as a CONNECT, not once per datagram. */
+	uint32_t sent_to[SOCK_SENT_TO];
+	uint8_t sent_next;
 };
 
 struct socktab;
@@ -45,5 +50,7 @@ void socktab_drop(struct socktab *tab, int fd);
 void socktab_drop_cloexec(struct socktab *tab);
 /* Records a bound address on an entry. */
 void sockinfo_bind(struct sockinfo *s, const char *address, int port);
+/* True the first time (among its last SOCK_SENT_TO) a socket sends to this destination; remembers it. */
+bool sockinfo_first_send(struct sockinfo *s, int family, const char *address, int port);
 
 #endif

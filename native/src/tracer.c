@@ -177,7 +177,11 @@ static void on_exit_stop(struct thread *t, int64_t rval)
 		return;
 	}
 	switch (t->call.decoder) {
-	case D_SEEN: case D_SENDTO: case D_SENDMSG: case D_SENDMMSG: dns_exit(t, rval); break;
+	case D_SEEN: case D_SENDTO: case D_SENDMSG: case D_SENDMMSG:
+		dns_exit(t, rval);
+		/* a first send to a destination (net_send_dest): any byte count is success */
+		call_commit(t, rval >= 0 ? 0 : rval);
+		break;
 	case D_EXEC: exec_exit(t, rval); break;
 	case D_OPEN: open_exit(t, rval); break;
 	case D_SOCKET: case D_CONNECT: case D_BIND: case D_LISTEN: case D_ACCEPT: net_exit(t, rval); break;

@@ -63,6 +63,7 @@ bool net_entry(struct thread *t);
 void net_exit(struct thread *t, int64_t rval);
 /* What the process's socket table knows of fd: family and type, 0 when unknown. */
 void socket_lookup(struct process *p, int fd, int *family, int *type);
+bool net_send_dest(struct thread *t, int fd, int family, const char *address, int port);
 /* fd no longer names that socket (closed, or reused by an open). */
 void socket_forget(struct process *p, int fd);
 

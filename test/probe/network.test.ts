@@ -83,6 +83,20 @@ test('unix sockets: path and abstract (@name) addresses on bind, listen and conn
   assert.equal(ofKind(run, 'accept').filter((a) => a.result >= 0).length, 2);
 });
 
+test('datagrams sent to an address without connect: each socket\'s first send to each destination is a CONNECT', async () => {
+  for (const probeArgs of [[], ['--no-seccomp']]) {
+    const run = await runProbed({ cmd: ['/opt/fixture/udp-send'], probeArgs });
+    assertComplete(run);
+    assert.deepEqual(logLines(run), ['sent 8']);
+    assert.deepEqual(ofKind(run, 'connect').map((c) => [c.protocol, c.peer?.address, c.peer?.port, c.result]), [
+      ['udp', '127.0.0.1', 8125, 0], // three sendto: once
+      ['udp', '127.0.0.1', 8126, 0], // sendmsg
+      ['udp', '127.0.0.1', 8127, 0], // the new destination of a sendmmsg batch; its later sendto is not repeated
+      ['unix', '/tmp/log.sock', 0, 0], // a syslog-style datagram
+    ], probeArgs.join(' '));
+  }
+});
+
 test('a connect interrupted by signals and restarted by the kernel is one connect, with its real result', async () => {
   // No host has this address on the test's network: the connect waits for ARP (about 3 s) and fails.
   // SIGCHLD is ignored by nc, yet a traced process stops for it and the kernel restarts the connect.
