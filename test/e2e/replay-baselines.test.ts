@@ -115,8 +115,11 @@ test('replay views: graph details on click, event and log search, the playhead, 
   await page.getByTestId('playhead').focus();
   await page.keyboard.press('Home');
   await page.getByTestId('event-count').filter({ hasText: /^1 of 1$/ }).waitFor();
+  // the header tells the run as far as it has been played, as the panels do
+  assert.equal(await page.getByTestId('total-events').textContent(), '1');
   await page.keyboard.press('End');
   await page.getByTestId('event-count').filter({ hasText: / of 228$/ }).waitFor();
+  assert.equal(await page.getByTestId('total-events').textContent(), '228');
   // Screen sharing: larger text and a forced dark theme, both remembered.
   await page.locator('body').click({ position: { x: 5, y: 300 } });
   await page.keyboard.press(']');

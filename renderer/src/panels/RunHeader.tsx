@@ -5,10 +5,17 @@ import { CATEGORIES, type EventLog } from '../model/event-log.js';
 import { CATEGORY_COLOURS } from '../timeline/draw.js';
 import { runNotes } from '../model/run-notes.js';
 
-export function countByCategory(log: EventLog): number[] {
+/** Events per category; with `until` (a replay's playhead), only those at or before it. */
+export function countByCategory(log: EventLog, until: number | null = null): number[] {
   const counts = new Array<number>(CATEGORIES.length).fill(0);
   const cats = log.categories;
-  for (let i = 0; i < log.length; i++) counts[cats[i]!]!++;
+  if (until === null) {
+    for (let i = 0; i < log.length; i++) counts[cats[i]!]!++;
+    return counts;
+  }
+  // The same cut-off as the panels' (visibleEvents), so the header and the panels agree.
+  const [from, to] = log.window(-Infinity, until + 0.0005);
+  for (let i = from; i < to; i++) if (log.times[i]! <= until + 0.0005) counts[cats[i]!]!++;
   return counts;
 }
 
@@ -32,6 +39,8 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
   const log = useApp((s) => s.log);
   const tick = useApp((s) => s.tick);
   const run = useApp((s) => s.run);
+  // A replay's playhead: the header tells the run as far as it has been played.
+  const playhead = useApp((s) => (s.source?.kind === 'capture' ? s.playhead : null));
   const [now, setNow] = useState(Date.now());
   const live = run && (run.status === 'running' || run.status === 'starting' || run.status === 'stopping');
   useEffect(() => {
@@ -40,12 +49,15 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
     return () => clearInterval(id);
   }, [live]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const counts = useMemo(() => countByCategory(log), [log, tick]);
+  const counts = useMemo(() => countByCategory(log, playhead), [log, tick, playhead]);
+  const total = useMemo(() => counts.reduce((a, b) => a + b, 0), [counts]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   // Live: the last second. Ended, or a replay: the average over the run (its last second says little).
-  const span = Math.max(1, log.lastTimeSeen - log.firstTime) / 1000;
-  const rate = useMemo(() => (live ? recentRate(log, now) : Math.round(log.length / span)), [log, tick, live, now, span]);
-  const elapsed = run?.startedAt ? (run.endedAt ?? (live ? now : log.lastTimeSeen)) - run.startedAt : log.lastTimeSeen - log.firstTime;
+  const end = playhead ?? log.lastTimeSeen;
+  const span = Math.max(1, end - log.firstTime) / 1000;
+  const rate = useMemo(() => (live ? recentRate(log, now) : Math.round(total / span)), [log, tick, live, now, span, total]);
+  const elapsed = playhead !== null ? playhead - log.firstTime
+    : run?.startedAt ? (run.endedAt ?? (live ? now : log.lastTimeSeen)) - run.startedAt : log.lastTimeSeen - log.firstTime;
   const dropped = run?.dropped ?? 0;
   return (
     <div className="run-header" data-testid="run-header">
@@ -56,7 +68,7 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
       </div>
       <dl className="stats">
         <div><dt>elapsed</dt><dd className="mono">{fmtDuration(elapsed)}</dd></div>
-        <div><dt>events</dt><dd className="mono" data-testid="total-events">{log.length.toLocaleString()}</dd></div>
+        <div><dt>events</dt><dd className="mono" data-testid="total-events" title={playhead !== null ? `${log.length.toLocaleString()} in the whole capture` : undefined}>{total.toLocaleString()}</dd></div>
         <div><dt>{live ? 'rate' : 'avg rate'}</dt><dd className="mono" data-testid="rate">{rate.toLocaleString()}/s</dd></div>
         <div className={dropped > 0 ? 'dropped bad' : 'dropped'} title="Events proven lost by sequence gaps: must stay 0">
           <dt>dropped</dt><dd className="mono" data-testid="dropped">{dropped.toLocaleString()}</dd>
