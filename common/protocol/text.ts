@@ -14,7 +14,10 @@ export interface DecodedText {
 }
 
 const HEX = '0123456789abcdef';
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: by default a decoder drops a byte order mark at the start of what it decodes, and each run of
+// UTF-8 between escapes is decoded on its own: a line starting with EF BB BF would lose those bytes.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
 
 function escapeByte(b: number): string {
   return '\\x' + HEX[b >> 4]! + HEX[b & 15]!;
@@ -86,28 +89,51 @@ export function bytesToText(bytes: Uint8Array): DecodedText {
   return { text: out, cut: false };
 }
 
-/** The inverse of bytesToText for uncut text: used by tests and by exports that need the raw bytes. */
-export function textToBytes(text: string): Uint8Array {
-  const parts: number[] = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c && text[i + 1] === '\\') { parts.push(0x5c); i++; continue; }
-    if (c === 0x5c && text[i + 1] === 'x' && i + 3 < text.length) {
-      parts.push(parseInt(text.slice(i + 2, i + 4), 16));
-      i += 3;
-      continue;
-    }
-    const cp = text.codePointAt(i)!;
-    const s = String.fromCodePoint(cp);
-    for (const b of enc.encode(s)) parts.push(b);
-    if (cp > 0xffff) i++;
-  }
-  return Uint8Array.from(parts);
+/** Value of the hex digit at `i`, or -1. */
+function hexDigit(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
 }
 
 /**
- * Escaped text made readable for a person (an app's log lines in a terminal or the log view): `\\` back to
+ * The inverse of bytesToText for uncut text (exact: tested over every byte value and random byte strings):
+ * `imprint run` prints an app's output with it, and exports use it for paths. A backslash that starts no
+ * escape (cut or hand-written text) stays a backslash.
+ */
+export function textToBytes(text: string): Uint8Array {
+  // Most app output has no backslash at all: one encode.
+  let esc = text.indexOf('\\');
+  if (esc === -1) return utf8Encoder.encode(text);
+  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair 4 for 2 units), an escape one byte.
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
+  let runStart = 0;
+  while (esc !== -1) {
+    n += utf8Encoder.encodeInto(text.slice(runStart, esc), out.subarray(n)).written;
+    const next = text.charCodeAt(esc + 1);
+    const hi = hexDigit(text, esc + 2);
+    const lo = hexDigit(text, esc + 3);
+    if (next === 0x5c) {
+      out[n++] = 0x5c;
+      runStart = esc + 2;
+    } else if (next === 0x78 && hi >= 0 && lo >= 0) {
+      out[n++] = (hi << 4) | lo;
+      runStart = esc + 4;
+    } else {
+      out[n++] = 0x5c;
+      runStart = esc + 1;
+    }
+    esc = text.indexOf('\\', runStart);
+  }
+  n += utf8Encoder.encodeInto(text.slice(runStart), out.subarray(n)).written;
+  return out.subarray(0, n);
+}
+
+/**
+ * Escaped text made readable for a person (an app's log lines in the app's log view): `\\` back to
  * `\` (JSON logs are full of `\"`) and `\x09` back to a tab. Every other escape stays visible as `\xNN`,
  * so a hostile line still cannot move a terminal's cursor or fake a line break. Not reversible (a literal
  * `\x41` and an escaped byte look alike): for display only, never for what is stored.

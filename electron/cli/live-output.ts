@@ -1,13 +1,14 @@
 /**
  * What `imprint run` and `imprint up` print while a session runs:
  * - `--json`: one event per line (NDJSON) on stdout, nothing else there; messages on stderr;
- * - otherwise the application's own output (LOG events) on stdout/stderr, prefixed with the service for
- *   compose runs, a live status line on stderr when it is a terminal, and a summary at the end.
+ * - otherwise the application's own output (LOG events), byte for byte, on stdout/stderr, prefixed with the
+ *   service for compose runs (app-output.ts), a live status line on stderr when it is a terminal, and a
+ *   summary at the end.
  * Ctrl-C stops the run (SIGTERM to the app, then kill); a third Ctrl-C gives up waiting for the clean-up.
  */
 import type { ImprintEvent } from '../../common/events.js';
-import { readableText } from '../../common/protocol/text.js';
 import { EngineError, type RunResult, type RunSession, type SessionMessage } from '../engine/index.js';
+import { AppOutput } from './app-output.js';
 
 export interface OutputMode {
   json: boolean;
@@ -17,6 +18,8 @@ export interface OutputMode {
 
 const tty = Boolean(process.stderr.isTTY);
 let statusShown = false;
+/** The app's output so far (which lines it left open); made by the first printEvents, which knows the mode. */
+let app: AppOutput | undefined;
 /** Set when whoever reads our stdout went away (`imprint run --json | head`): print nothing more there. */
 let stdoutClosed = false;
 const stdoutClosedListeners = new Set<() => void>();
@@ -31,9 +34,30 @@ function clearStatus(): void {
   if (statusShown) { process.stderr.write('\r\x1b[2K'); statusShown = false; }
 }
 
+/**
+ * The app left a line open where a person sees it (a prompt; a last line without a newline): on stderr, or
+ * on stdout when that is a terminal (most likely the one stderr shows on).
+ */
+function appLineOpen(): boolean {
+  return Boolean(app && (app.isOpen('stderr') || (app.isOpen('stdout') && process.stdout.isTTY)));
+}
+
+/**
+ * Before Imprint writes a line of its own to stderr: the status line goes, and a line the app left open is
+ * ended on stderr so that Imprint's line does not run on from it. Only stderr gets that newline: stdout
+ * stays the app's bytes exactly.
+ */
+function startOwnLine(): void {
+  clearStatus();
+  if (!appLineOpen()) return;
+  process.stderr.write('\n');
+  app?.lineEnded('stderr');
+  if (process.stdout.isTTY) app?.lineEnded('stdout');
+}
+
 export function printMessage(m: SessionMessage): void {
   if (m.code === 'pull' && !tty) return;
-  clearStatus();
+  startOwnLine();
   const who = m.service ? `${m.service}: ` : '';
   process.stderr.write(`imprint: ${m.level === 'info' ? '' : `${m.level}: `}${who}${m.text}\n`);
 }
@@ -46,17 +70,11 @@ export function printEvents(events: ImprintEvent[], mode: OutputMode): void {
     process.stdout.write(out);
     return;
   }
-  let out = '';
-  let err = '';
-  for (const e of events) {
-    if (e.kind !== 'log') continue;
-    const line = (mode.prefix ? `${e.service} | ` : '') + readableText(e.line) + '\n';
-    if (e.stream === 'stderr') err += line;
-    else out += line;
-  }
-  if (out || err) clearStatus();
-  if (out && !stdoutClosed) process.stdout.write(out);
-  if (err) process.stderr.write(err);
+  app ??= new AppOutput(mode.prefix);
+  const { stdout, stderr } = app.take(events);
+  if (stdout.length || stderr.length) clearStatus();
+  if (stdout.length && !stdoutClosed) process.stdout.write(stdout);
+  if (stderr.length) process.stderr.write(stderr);
 }
 
 /**
@@ -82,6 +100,9 @@ export async function followSession(session: RunSession, mode: OutputMode): Prom
   let timer: NodeJS.Timeout | undefined;
   if (tty && !mode.json) {
     timer = setInterval(() => {
+      // Drawn with a carriage return and erase-line: over a prompt or a line the app is still writing it
+      // would wipe that from the terminal.
+      if (appLineOpen()) return;
       const c = session.models.counters;
       const s = `\r\x1b[2K▶ ${session.label}  ${((Date.now() - started) / 1000).toFixed(0)}s  ${c.events.toLocaleString('en')} events  ${Math.round(c.rate(Date.now())).toLocaleString('en')}/s  processes ${session.models.processes.nodes.size}  files ${session.models.files.files.size}  connections ${session.models.graph.edges.size}  dropped ${c.dropped}`;
       process.stderr.write(s.slice(0, (process.stderr.columns || 120) + 8));
@@ -91,7 +112,7 @@ export async function followSession(session: RunSession, mode: OutputMode): Prom
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
-    clearStatus();
+    startOwnLine();
     if (interrupts === 1) {
       process.stderr.write('imprint: stopping (SIGTERM to the app, kill after the grace period)...\n');
       void session.stop();
@@ -112,7 +133,7 @@ export async function followSession(session: RunSession, mode: OutputMode): Prom
   if (timer) clearInterval(timer);
   for (const s of signals) process.off(s, onSignal);
   stdoutClosedListeners.delete(onStdoutClosed);
-  clearStatus();
+  startOwnLine();
   printSummary(session, result);
   if (result.exitCode !== undefined) return result.exitCode;
   return result.status === 'failed' ? 125 : 1;
