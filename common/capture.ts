@@ -190,6 +190,23 @@ export function parseCaptureLine(line: string, lineNo: number): CaptureLine {
   return e.success ? { type: 'event', event: e.data } : { type: 'invalid', line: lineNo, reason: `bad event: ${e.error.issues[0]?.message ?? ''}` };
 }
 
+/**
+ * Whether `text` (a file's start, at least its first line) is a capture: its first line is a JSON object
+ * naming the capture format. Any version, even one this Imprint cannot read, so a capture given where
+ * another file belongs (a baseline) is called a capture rather than judged as that other file.
+ */
+export function startsAsCapture(text: string): boolean {
+  const end = text.indexOf('\n');
+  const first = end === -1 ? text : text.slice(0, end);
+  if (!first.startsWith('{') || first.length > MAX_CAPTURE_LINE) return false;
+  try {
+    const header: unknown = JSON.parse(first);
+    return typeof header === 'object' && header !== null && (header as { format?: unknown }).format === CAPTURE_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
 export function captureHeaderLine(header: CaptureHeader): string {
   return JSON.stringify(header);
 }

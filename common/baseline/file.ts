@@ -5,6 +5,7 @@
  * yaml-language-server modeline for editors, and as `$schema` for other tools.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, Document } from 'yaml';
+import { startsAsCapture } from '../capture.js';
 import { applyComments, collectComments } from './comments.js';
 import { baselineSchema, BASELINE_VERSION, type Baseline } from './schema.js';
 
@@ -45,8 +46,13 @@ export function stringifyBaseline(baseline: Baseline, schemaRef: string, keepCom
   return doc.toString({ lineWidth: 0, flowCollectionPadding: true, indentSeq: true });
 }
 
+/** The fix when a capture is given where a baseline belongs. */
+export const LEARN_FROM_CAPTURE = (capture: string): string => `learn one with \`imprint baseline ${capture} -o FILE\``;
+
 /** Parses and validates a baseline file; errors name the field and line, never a stack. */
 export function parseBaseline(text: string): Baseline {
+  // A capture is the commonest wrong file here, and as YAML its first `{` only gets a parser error.
+  if (startsAsCapture(text)) throw new BaselineFileError(`this is an Imprint capture, not a baseline: ${LEARN_FROM_CAPTURE('CAPTURE')}`, 1);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) throw new BaselineFileError(`not valid YAML: ${doc.errors[0]!.message}`);
   const data: unknown = doc.toJS({ maxAliasCount: 100 });

@@ -3,14 +3,15 @@
  * writing atomically, and finding the published schema to reference from a written baseline.
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import { outputClash, whyNotWritable, type CommandInput } from '../../capture/writable-path.js';
 import { schemaRef } from '../../capture/schema-ref.js';
 import { CaptureCollector, type CaptureInput } from '../../../common/baseline/capture-input.js';
-import { BASELINE_SCHEMA_FILE, BaselineFileError, parseBaseline } from '../../../common/baseline/file.js';
+import { BASELINE_SCHEMA_FILE, BaselineFileError, LEARN_FROM_CAPTURE, parseBaseline } from '../../../common/baseline/file.js';
+import { MAX_CAPTURE_LINE, startsAsCapture } from '../../../common/capture.js';
 import type { Baseline } from '../../../common/baseline/schema.js';
 import { BASELINE_SCHEMA_ID } from '../../../common/baseline/json-schema.js';
 
@@ -33,8 +34,11 @@ export async function readCaptureFile(path: string): Promise<CaptureInput> {
 export async function readBaselineFile(path: string): Promise<{ baseline: Baseline; text: string }> {
   let text: string;
   try {
+    // A capture given as the baseline is said so before it is read whole (captures run to gigabytes).
+    if (await fileStartsAsCapture(path)) throw new CliError(`${path} is an Imprint capture, not a baseline: ${LEARN_FROM_CAPTURE(path)}`);
     text = await readFile(path, 'utf8');
   } catch (err) {
+    if (err instanceof CliError) throw err;
     throw new CliError(`cannot read baseline ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   try {
@@ -42,6 +46,18 @@ export async function readBaselineFile(path: string): Promise<{ baseline: Baseli
   } catch (err) {
     const line = err instanceof BaselineFileError && err.line !== undefined ? `:${err.line}` : '';
     throw new CliError(`${path}${line}: ${(err as Error).message}`);
+  }
+}
+
+/** Reads no more than a capture's first line can be. */
+async function fileStartsAsCapture(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(MAX_CAPTURE_LINE + 1);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    return startsAsCapture(head.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await fh.close();
   }
 }
 
