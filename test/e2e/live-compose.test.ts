@@ -62,6 +62,7 @@ test('a compose run fills processes, graph and timeline live, and its baseline i
   for (const exe of ['redis-server', 'nginx', 'curl', 'redis-cli']) await tree.getByText(exe, { exact: true }).first().waitFor();
   const nodes = page.getByTestId('graph-node-list');
   for (const svc of ['cache', 'web', 'client']) await nodes.getByText(svc, { exact: true }).waitFor();
+  await nodes.getByText('tcp/6379 of cache', { exact: true }).waitFor(); // a listen port names its service
   assert.ok(Number(await page.getByTestId('graph').getAttribute('data-edges')) >= 2, 'client → cache and client → web');
   assert.ok(Number(await page.getByTestId('timeline').getAttribute('data-lanes')) >= 6);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]')?.getAttribute('data-in-view')) > 0);

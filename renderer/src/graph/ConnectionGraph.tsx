@@ -13,6 +13,9 @@ import { drawGraph, type GraphTheme, type GraphTransform } from './draw-graph.js
 import { fmtSpan } from '../timeline/Timeline.js';
 
 /** Ticks the layout for at most `budgetMs` per frame: big graphs settle fast without freezing the page. */
+/** The node list beside the graph is for picking; past this many it is a list nobody scrolls. */
+const NODE_LIST_MAX = 200;
+
 export function stepLayout(layout: Layout, budgetMs = 8): boolean {
   const start = performance.now();
   const sim = layout.sim;
@@ -239,13 +242,17 @@ function GraphDetails({ graph, deviant }: { graph: Graph; deviant?: ReadonlySet<
         <>
           <h3>Nodes</h3>
           <ul className="node-list" data-testid="graph-node-list">
-            {graph.nodes.slice(0, 200).map((n) => (
+            {graph.nodes.slice(0, NODE_LIST_MAX).map((n) => (
               <li key={n.id} className={deviant?.has(n.id) ? 'danger' : ''}>
                 <button className="link" onClick={() => selectItem({ kind: 'node', id: n.id })}>
-                  <i className={`dot ${n.kind}`} />{n.label}
+                  {/* a listen port is one of a service's: `tcp/80` alone is ambiguous with several services */}
+                  <i className={`dot ${n.kind}`} />{n.kind === 'port' && n.service ? `${n.label} of ${n.service}` : n.label}
                 </button>
               </li>
             ))}
+            {graph.nodes.length > NODE_LIST_MAX && (
+              <li className="muted" data-testid="graph-node-more">and {(graph.nodes.length - NODE_LIST_MAX).toLocaleString()} more: select a time range or search the events to narrow them</li>
+            )}
           </ul>
         </>
       )}
