@@ -22,7 +22,42 @@ export function looksRandom(s: string): boolean {
   return lower && upper && !/^[A-Z][a-z]+$/.test(s) && /[a-z][A-Z]|[A-Z]{2}[a-z]/.test(s);
 }
 
-/** Normalizes one path segment. `inTemp` also folds numbers anywhere in the name of a temporary file. */
+/**
+ * Python's tempfile names: 8 characters drawn from [a-z0-9_] (`_RandomNameSequence`) after a prefix (`tmp` by
+ * default, or the caller's `myapp_` / `myapp-`) and before an optional suffix (`.json`). The draw can be all
+ * letters (`tmptoxuxlzi`), so looksRandom cannot tell it from a word: the shape alone decides. The split is always
+ * "the last 8 characters before the suffix", so the kept prefix is the same for every draw.
+ */
+const PY_TEMP = /^(tmp|.*[-_])[a-z0-9_]{8}(\.[A-Za-z0-9]{1,8})?$/;
+/** The unprefixed draw, as `_get_default_tempdir` writes it to probe each candidate directory (`/tmp/s8aqqmpf`). */
+const PY_TEMP_BARE = /^[a-z0-9_]{8}$/;
+
+/** Folds a Python tempfile name (see PY_TEMP), or undefined when `seg` does not have that shape. */
+function pythonTempName(seg: string): string | undefined {
+  if (PY_TEMP_BARE.test(seg)) return '*';
+  const m = PY_TEMP.exec(seg);
+  return m ? `${m[1]}*${m[2] ?? ''}` : undefined;
+}
+
+/**
+ * `name.<pid>` (postgres's `xlogtemp.27`, `pg_internal.init.39`, `app.12345.pid`): 2+ digits after a dot, at the end
+ * or before one extension. Not when the word before ends in a digit (a version: `python3.11`, `libstdc++.so.6.0.30`,
+ * `openssl-3.0.13`), nor after a `.so` (`libfoo.so.10`). One digit is kept: man sections (`ls.1.gz`) and OpenSSL's
+ * hashed certificate links (`9d04f35e.0`) are one digit, pids rarely are.
+ */
+const PID_SUFFIX = /^(.*[^\d.])\.\d{2,}(\.[A-Za-z]{1,8})?$/;
+
+/**
+ * A number after `-`/`_` at the end of a name is an id (`temp-1234.rdb`, `worker-3`) except in the names of
+ * standards: encodings (`UTF-8`, `ucs-2`, `ISO-8859-1`), hashes (`sha-256`), architectures (`x86_64`, `x86-64`) and
+ * Python's cache tag (`os.cpython-311.pyc`). Those are the word before ending in a digit, or one of these words.
+ */
+const NUMBERED_STANDARD = /^(?:.*\d|utf|ucs|iso|latin|sha|cpython)$/i;
+
+/**
+ * Normalizes one path segment. `inTemp` (a file name in a temporary directory) also folds Python's tempfile names
+ * and every number in the name.
+ */
 export function normalizeSegment(seg: string, inTemp = false): string {
   if (seg === '' || seg === '*' || seg === '**') return seg;
   if (ALL_DIGITS.test(seg) || UUID.test(seg) || HEX_ID.test(seg)) return '*';
@@ -31,13 +66,20 @@ export function normalizeSegment(seg: string, inTemp = false): string {
   if (ext && (ALL_DIGITS.test(ext[1]!) || UUID.test(ext[1]!) || HEX_ID.test(ext[1]!))) return `*${ext[2]}`;
   // mktemp's own template in a temporary directory, whatever the letters drew (tmp.rapvmc looks like a word)
   if (inTemp && /^tmp\.[A-Za-z0-9]{6,}$/.test(seg)) return 'tmp.*';
+  // Python's, before the number rules below could fold only the digits of its draw (tmpjdahx_k8 -> tmpjdahx_k*).
+  const py = inTemp ? pythonTempName(seg) : undefined;
+  if (py !== undefined) return py;
   let out = seg;
   // mktemp styles: tmp.XXXXXX, tmpXXXXXXXX (Python), name.XXXXXX / name-XXXXXX / name_XXXXXX.
   out = out.replace(/^(tmp\.?|.*?[._-])([A-Za-z0-9]{6,})(?=$|\.[A-Za-z]{1,8}$)/, (m, head: string, tail: string) =>
     looksRandom(tail) || ALL_DIGITS.test(tail) ? `${head}*` : m);
   if (/^tmp[A-Za-z0-9_]{6,}$/.test(out) && looksRandom(out.slice(3).replace(/_/g, ''))) out = 'tmp*';
+  const pid = PID_SUFFIX.exec(out);
+  if (pid && !/\.so(\.|$)/.test(pid[1]!)) out = `${pid[1]}.*${pid[2] ?? ''}`;
   // Numbers after a separator, like redis's temp-<pid>.rdb or nginx's client_body/0000000001.
-  out = out.replace(/([-_])\d+(?=$|\.[A-Za-z]+$)/g, '$1*');
+  // (The word before starts after a non-alphanumeric, so a long name is scanned once, not from every letter.)
+  out = out.replace(/(?<![A-Za-z0-9])([A-Za-z0-9]*)([-_])\d+(?=$|\.[A-Za-z]+$)/, (m, word: string, sep: string) =>
+    NUMBERED_STANDARD.test(word) ? m : `${word}${sep}*`);
   // \xNN escapes (non-UTF-8 bytes in the capture) are kept whole: their digits are not numbers.
   if (inTemp) out = out.replace(/(\\x[0-9a-fA-F]{2})|\d+/g, (m, esc?: string) => esc ?? '*');
   return out.replace(/\*+/g, '*');
@@ -70,10 +112,15 @@ function normalizeUncached(path: string): string {
     parts.push(seg);
   }
   const abs = '/' + parts.join('/');
-  const inTemp = TEMP_DIRS.some((d) => abs.startsWith(d));
+  const tempDir = TEMP_DIRS.find((d) => abs.startsWith(d));
+  // Index of the name created directly in the temporary directory (`/tmp/<name>`, `/var/tmp/<name>`).
+  const tempChild = tempDir === undefined ? -1 : tempDir.split('/').length - 2;
   const out = parts.map((seg, i) => {
     if (parts[0] === 'proc' && i === 1 && seg === 'self') return seg;
-    return normalizeSegment(seg, inTemp && i === parts.length - 1);
+    if (tempDir !== undefined && i === parts.length - 1) return normalizeSegment(seg, true);
+    // A directory made by Python's mkdtemp/TemporaryDirectory: fold it too, or every path inside it would drift.
+    if (i === tempChild) return pythonTempName(seg) ?? normalizeSegment(seg);
+    return normalizeSegment(seg);
   });
   return ('/' + out.join('/')).slice(0, 4096);
 }
@@ -88,44 +135,82 @@ function quoteWord(w: string): string {
 /** Flags whose next word is a secret (redis-cli -a, --requirepass, --password, --token...). */
 const SECRET_FLAGS = '-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret';
 const SECRET_FLAG = new RegExp(`^(${SECRET_FLAGS})$`, 'i');
-/** Keys whose value is a secret: `--password=x`, `password=x`, `api_key=x`, `DB_TOKEN=x`. */
-const SECRET_KEY = '(?:--?)?[\\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api_?key)[\\w.-]*=';
+/** Keys whose value is a secret: `--password=x`, `password=x`, `api_key=x`, `--api-key=x`, `DB_TOKEN=x`. */
+const SECRET_KEY = '(?:--?)?[\\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key)[\\w.-]*=';
 /** `--password=x` and the like, `-pSECRET` (mysql-style), `Authorization: ...`, `Bearer x`. */
 const SECRET_INLINE = new RegExp(`^(${SECRET_KEY}).+$`, 'i');
 const MYSQL = 'mysql|mysqladmin|mysqldump|mariadb';
 const SECRET_HEADER = /^((?:authorization|proxy-authorization)\s*:\s*|bearer\s+).+$/i;
+/**
+ * `scheme://user:password@host` and `redis://:password@host`: the password runs to the authority's last `@` (an `@`
+ * in a password is often left unencoded), never past a `/`, `?` or `#`, so `http://host:8080/a@b` is no password.
+ * The scheme starts a word (the lookbehind): trying it inside every run of letters would be quadratic on long words.
+ */
+const URL_PASSWORD = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:'"]*:)[^\s/?#'"]+(?=@)/g;
+/**
+ * curl's and wget's `-u user:password` (also `--user`, `--proxy-user`, curl's `-U`): any program's, as long as the
+ * value has a `:`, so `-u 1000` and `-u nobody` stay while a `user:group` (docker, chpst) is masked too: a group cannot
+ * be told from a password. The user is kept. A URL after `-u` (redis-cli -u) is left to URL_PASSWORD.
+ */
+const USER_FLAG = /^(?:-[uU]|--user|--proxy-user)$/;
+const USER_ATTACHED = /^(-[uU]|--(?:proxy-)?user=)(.+)$/;
+const USER_PASSWORD = /^([^:/]*:)(?!\/\/).+$/;
 
 /** Masks secrets on a command line: a committed baseline must not carry passwords (no capture header says which
  * values were secret, so this goes by well-known flag and key names). */
 export function maskSecretArgs(argv: readonly string[]): string[] {
   return argv.map((w, i) => {
-    if (i > 0 && SECRET_FLAG.test(argv[i - 1]!)) return '***';
+    const prev = i > 0 ? argv[i - 1]! : '';
+    if (SECRET_FLAG.test(prev)) return '***';
+    if (USER_FLAG.test(prev)) return w.replace(USER_PASSWORD, '$1***').replace(URL_PASSWORD, '$1***');
     if (i > 0 && IS_MYSQL.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
-    const inline = SECRET_INLINE.exec(w) ?? SECRET_HEADER.exec(w);
+    // A shell script (`sh -c '...'`, `bash -lc`) is one word: the same secrets, inside it. Its first word is not the
+    // whole value (`PASSWORD=x app; echo ok` keeps `app; echo ok`), which it is for any other word (`'PASSWORD=a b'`).
+    const script = /^-[a-z]*c$/.test(prev) && /\s/.test(w);
+    const inline = script ? null : SECRET_INLINE.exec(w) ?? SECRET_HEADER.exec(w);
     if (inline) return `${inline[1]}***`;
-    // A shell script (`sh -c '...'`) is one word: the same secrets, inside it.
-    return /\s/.test(w) ? maskSecretsInScript(w) : w;
+    const user = USER_ATTACHED.exec(w);
+    const masked = (user ? user[1]! + user[2]!.replace(USER_PASSWORD, '$1***') : w).replace(URL_PASSWORD, '$1***');
+    return /\s/.test(masked) ? maskSecretsInScript(masked) : masked;
   });
 }
 
 const IS_MYSQL = new RegExp(`^(${MYSQL})$`);
-/** The same rules, for secrets in the middle of a script's text. */
-const IN_SCRIPT: [RegExp, string][] = [
-  [/((?:proxy-)?authorization\s*:\s*)[^'"\n]+/gi, '$1***'],
-  [/(\bbearer\s+)[^\s'"]+/gi, '$1***'],
-  [new RegExp(`((?:^|\\s)(?:${SECRET_FLAGS})\\s+)[^\\s'"]+`, 'gi'), '$1***'],
-  [new RegExp(`((?:^|\\s)['"]?${SECRET_KEY})[^\\s'"]+`, 'gi'), '$1***'],
-  [new RegExp(`(\\b(?:${MYSQL})\\b[^\\n;|&]*?\\s-p)[^\\s'"]+`, 'g'), '$1***'],
+/** Characters that end a bare value in a script: whitespace, quotes and shell operators (`a=x; b`, `-a x|cmd`). */
+const BARE = '[^\\s\'"`;|&)<>]+';
+/** A value in a script: quoted, up to its closing quote (spaces and `;` included), or bare. */
+const VALUE = `("[^"\\n]*"|'[^'\\n]*'|${BARE})`;
+/** Replaces a value matched by VALUE, keeping its quotes so the script still reads as it ran. */
+const maskValue = (_m: string, head: string, value: string): string =>
+  head + (/^["']/.test(value) ? `${value[0]}***${value[0]}` : '***');
+/** The same for a `-u` value: only the password after `user:` (see USER_PASSWORD). */
+const maskUserValue = (_m: string, head: string, value: string): string => {
+  const quote = /^["']/.test(value) ? value[0]! : '';
+  return head + quote + value.slice(quote.length, value.length - quote.length).replace(USER_PASSWORD, '$1***') + quote;
+};
+/** The same rules, for secrets in the middle of a script's text (URL passwords are masked before). Each masks
+ * only its value, so the `;`, `|`, `&&` that follow stay. */
+const IN_SCRIPT: [RegExp, typeof maskValue | string][] = [
+  // A quoted header runs to its closing quote (an AWS signature has `;` and spaces); a bare one is one word.
+  [/((["'])(?:proxy-)?authorization\s*:\s*)(?:(?!\2)[^\n])+/gi, '$1***'],
+  [new RegExp(`((?:^|[\\s=])(?:proxy-)?authorization\\s*:\\s*)${BARE}`, 'gi'), '$1***'],
+  [new RegExp(`(\\bbearer\\s+)${BARE}`, 'gi'), '$1***'],
+  [new RegExp(`((?:^|\\s)(?:${SECRET_FLAGS})\\s+)${VALUE}`, 'gi'), maskValue],
+  [new RegExp(`((?:^|\\s)['"]?${SECRET_KEY})${VALUE}`, 'gi'), maskValue],
+  [new RegExp(`(\\b(?:${MYSQL})\\b[^\\n;|&]*?\\s-p)${VALUE}`, 'g'), maskValue],
+  [new RegExp(`((?:^|\\s)(?:-[uU]\\s*|--(?:proxy-)?user[\\s=]\\s*))${VALUE}`, 'g'), maskUserValue],
 ];
 
 function maskSecretsInScript(script: string): string {
-  return IN_SCRIPT.reduce((s, [re, to]) => s.replace(re, to), script);
+  return IN_SCRIPT.reduce((s, [re, to]) => typeof to === 'string' ? s.replace(re, to) : s.replace(re, to), script);
 }
 
 /** An argv pattern: paths normalized, numbers and ids as `*`, shell-quoted and joined; bounded. */
 export function argvPattern(argv: readonly string[], argc: number): string {
   const words = maskSecretArgs(argv.slice(0, 16)).map((w) => {
-    if (w.startsWith('/')) return normalizePath(w);
+    // A word with whitespace is a script (`sh -c '/bin/x; ...'`) or text, not a path: it is kept as written (masked),
+    // so its `***` and `..` are not folded like path segments.
+    if (w.startsWith('/') && !/\s/.test(w)) return normalizePath(w);
     if (/^-?\d+(\.\d+)?$/.test(w) || HEX_ID.test(w) || UUID.test(w)) return '*';
     return w.length > 200 ? `${w.slice(0, 200)}…` : w;
   });
