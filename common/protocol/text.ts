@@ -1,7 +1,10 @@
 /**
  * Bytes from the container → text that is safe to show, store and diff: valid UTF-8 is kept, every other
  * byte and every control character (C0, DEL and C1) is written as `\xNN` per byte, and `\` as `\\`, so the
- * mapping is reversible and a hostile name cannot forge terminal escapes or fake line breaks.
+ * mapping is reversible and a hostile name cannot forge terminal escapes or fake line breaks. Characters
+ * that are invisible or reorder text (bidi controls, zero-width characters, line separators, tags) are
+ * escaped the same way, byte by byte: `/tmp/evil<U+202E>hsab` must not read as `/tmp/evilbash`, nor
+ * `/etc/pass<U+200B>wd` as `/etc/passwd` (the Trojan Source trick, CVE-2021-42574).
  */
 
 /** Escaped text is cut here (a 64 KiB attribute can otherwise grow fourfold). Below events.ts's bound. */
@@ -49,7 +52,27 @@ function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
   }
   // C1 controls U+0080..U+009F are encoded C2 80..C2 9F: escape those too.
   if (b0 === 0xc2 && b1 < 0xa0) return 0;
+  if (isInvisible(codePoint(bytes, i, n))) return 0;
   return n;
+}
+
+function codePoint(bytes: Uint8Array, i: number, n: number): number {
+  const b0 = bytes[i]!;
+  let cp = n === 2 ? b0 & 0x1f : n === 3 ? b0 & 0x0f : b0 & 0x07;
+  for (let k = 1; k < n; k++) cp = (cp << 6) | (bytes[i + k]! & 0x3f);
+  return cp;
+}
+
+/** Format characters that change how text reads without showing themselves (Unicode's Cf, Zl and Zp
+ * that matter in practice), plus the soft hyphen. */
+export function isInvisible(cp: number): boolean {
+  return cp === 0xad || cp === 0x61c || cp === 0x180e
+    || (cp >= 0x200b && cp <= 0x200f) // zero-width space, joiners, LRM, RLM
+    || (cp >= 0x2028 && cp <= 0x202e) // line and paragraph separators, bidi embeddings and overrides
+    || (cp >= 0x2060 && cp <= 0x206f) // word joiner, invisible operators, bidi isolates
+    || cp === 0xfeff // zero-width no-break space (byte order mark)
+    || (cp >= 0xfff9 && cp <= 0xfffb) // interlinear annotation
+    || (cp >= 0xe0000 && cp <= 0xe007f); // tags
 }
 
 /** Decodes `bytes` (any content) into escaped text. */

@@ -23,7 +23,23 @@ test('every byte value, alone and in every pair, comes back as itself', () => {
 test('a UTF-8 byte order mark is kept, at the start and after an escape (a decoder drops it by default)', () => {
   roundTrip(Uint8Array.of(0xef, 0xbb, 0xbf, 0x41), 'BOM first');
   roundTrip(Uint8Array.of(0x0a, 0xef, 0xbb, 0xbf, 0x41), 'BOM after an escaped newline');
-  assert.equal(bytesToText(Uint8Array.of(0xef, 0xbb, 0xbf)).text, '\ufeff');
+  // invisible, so shown as its bytes (below)
+  assert.equal(bytesToText(Uint8Array.of(0xef, 0xbb, 0xbf)).text, '\\xef\\xbb\\xbf');
+});
+
+test('characters that reorder text or hide are escaped: a name reads as what it is, and still round-trips', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  // Trojan Source: RIGHT-TO-LEFT OVERRIDE makes /tmp/evil\u202ehsab display as /tmp/evilbash
+  assert.equal(bytesToText(enc('/tmp/evil\u202ehsab')).text, '/tmp/evil\\xe2\\x80\\xaehsab');
+  assert.equal(bytesToText(enc('invoice\u202efdp.exe')).text, 'invoice\\xe2\\x80\\xaefdp.exe');
+  // a zero-width space makes /etc/pass\u200bwd look like /etc/passwd
+  assert.equal(bytesToText(enc('/etc/pass\u200bwd')).text, '/etc/pass\\xe2\\x80\\x8bwd');
+  for (const s of ['a\u2066b\u2069', 'line\u2028break', 'soft\u00adhyphen', 'tag\u{e0041}', 'arabic\u061cmark', 'x\ufeffy']) {
+    assert.match(bytesToText(enc(s)).text, /\\x[0-9a-f]{2}/, JSON.stringify(s));
+    roundTrip(enc(s), JSON.stringify(s));
+  }
+  // visible text of every script stays as it is
+  for (const s of ['/srv/données/café', 'ログ', 'שלום', 'مرحبا', '👍', 'naïve — “quoted”']) assert.equal(bytesToText(enc(s)).text, s);
 });
 
 test('random byte strings come back as themselves', () => {
