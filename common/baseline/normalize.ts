@@ -82,7 +82,8 @@ export function normalizeSegment(seg: string, inTemp = false): string {
     NUMBERED_STANDARD.test(word) ? m : `${word}${sep}*`);
   // \xNN escapes (non-UTF-8 bytes in the capture) are kept whole: their digits are not numbers.
   if (inTemp) out = out.replace(/(\\x[0-9a-fA-F]{2})|\d+/g, (m, esc?: string) => esc ?? '*');
-  return out.replace(/\*+/g, '*');
+  // Runs of folded parts become one `*`; an escape (`\\`, `\*`: a name's own backslash or star) stays whole.
+  return out.replace(/\\.|\*+/g, (m) => (m[0] === '\\' ? m : '*'));
 }
 
 /**
@@ -115,7 +116,10 @@ function normalizeUncached(path: string): string {
   const tempDir = TEMP_DIRS.find((d) => abs.startsWith(d));
   // Index of the name created directly in the temporary directory (`/tmp/<name>`, `/var/tmp/<name>`).
   const tempChild = tempDir === undefined ? -1 : tempDir.split('/').length - 2;
-  const out = parts.map((seg, i) => {
+  const out = parts.map((raw, i) => {
+    // A `*` the app put in a name is a character, not a pattern: written `\*` (the text's own backslash is
+    // `\\`, so this is unambiguous), or a file named `*` would make the baseline allow every name beside it.
+    const seg = raw.includes('*') ? raw.replace(/\*/g, '\\*') : raw;
     if (parts[0] === 'proc' && i === 1 && seg === 'self') return seg;
     if (tempDir !== undefined && i === parts.length - 1) return normalizeSegment(seg, true);
     // A directory made by Python's mkdtemp/TemporaryDirectory: fold it too, or every path inside it would drift.
@@ -220,6 +224,19 @@ export function argvPattern(argv: readonly string[], argc: number): string {
 }
 
 /** Glob match for baseline patterns: `*` within one segment, `**` across segments. Literal otherwise. */
+/** A pattern cut at its escaped stars (`\*`: a star that is part of the name), `\\` kept whole. */
+export function splitLiteralStars(pattern: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== '\\') continue;
+    if (pattern[i + 1] === '*') { parts.push(pattern.slice(start, i)); start = i + 2; }
+    i++;
+  }
+  parts.push(pattern.slice(start));
+  return parts;
+}
+
 export function globMatch(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
   let compiled = globCache.get(pattern);
@@ -236,6 +253,11 @@ function globRegExp(pattern: string): RegExp {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
+    // An escape is two characters matched as they are: `\\` (a backslash in the name), `\*` (a star in it).
+    if (c === '\\' && i + 1 < pattern.length) {
+      re += `\\\\${pattern[++i]!.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}`;
+      continue;
+    }
     if (c === '*') {
       if (pattern[i + 1] === '*') { re += '.*'; i++; } else re += '[^/]*';
     } else re += c.replace(/[\\^$.|?+()[\]{}]/g, '\\$&');

@@ -7,6 +7,7 @@
 import type { Baseline, ServiceBaseline } from '../baseline/schema.js';
 import { selectServices, slug } from './service.js';
 import { textToBytes } from '../protocol/text.js';
+import { splitLiteralStars } from '../baseline/normalize.js';
 
 /**
  * Quotes a path for a profile: AppArmor glob characters other than `*` are escaped, odd bytes refused. The
@@ -15,9 +16,14 @@ import { textToBytes } from '../protocol/text.js';
  */
 export function apparmorPath(path: string): string | undefined {
   if (!path.startsWith('/') || path.length > 1024) return undefined;
-  const name = realName(path);
-  if (name === undefined || /[\x00-\x1f\x7f]/.test(name)) return undefined;
-  const escaped = name.replace(/[\\?[\]{}^"@,]/g, (c) => `\\${c}`);
+  // A star that is part of a name (`\*` in the baseline) stays a literal star: AppArmor's `\*`.
+  const parts: string[] = [];
+  for (const part of splitLiteralStars(path)) {
+    const name = realName(part);
+    if (name === undefined || /[\x00-\x1f\x7f]/.test(name)) return undefined;
+    parts.push(name.replace(/[\\?[\]{}^"@,]/g, (c) => `\\${c}`));
+  }
+  const escaped = parts.join('\\*');
   return /[\s#]/.test(escaped) ? `"${escaped}"` : escaped;
 }
 

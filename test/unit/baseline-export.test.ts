@@ -99,7 +99,13 @@ test('AppArmor: paths escaped, profiles parse with apparmor_parser when it is in
   assert.equal(apparmorPath('/tmp/odd\\xff'), undefined, 'not UTF-8');
   assert.equal(apparmorPath('/tmp/tab\\x09x'), undefined, 'a control byte');
   assert.equal(apparmorPath('/tmp/caf\u00e9'), '/tmp/caf\u00e9');
-  const text = exportPolicy(baseline, 'apparmor');
+  // a star in a name (`\*` in the baseline) is a literal star; a folded part stays a glob
+  assert.equal(apparmorPath('/srv/\\*/data-*'), '/srv/\\*/data-*');
+  assert.equal(apparmorPath('/srv/back\\\\*'), '/srv/back\\\\*', 'a backslash in the name, then a glob');
+  const starred = structuredClone(baseline);
+  starred.services.web!.files.read.push({ ...starred.services.web!.files.read[0]!, path: '/srv/\\*/x' });
+  const text = exportPolicy(starred, 'apparmor');
+  assert.match(text, /^  \/srv\/\\\*\/x r,$/m, 'a literal star reaches the profile escaped');
   assert.match(text, /^profile imprint-web flags=\(attach_disconnected,mediate_deleted\) \{$/m);
   assert.match(text, /^  \/usr\/sbin\/nginx mrix,$/m);
   assert.match(text, /^  \/var\/lib\/nginx\/body\/\* w,$/m);

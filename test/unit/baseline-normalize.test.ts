@@ -175,3 +175,16 @@ test('masked values in scripts stop at shell operators; quoted values are masked
   assert.equal(argvPattern(['env', 'PASSWORD=a b', 'app'], 3), 'env PASSWORD=*** app');
   assert.equal(script('curl -H Authorization:tok9;echo done'), "sh -c 'curl -H Authorization:***;echo done'");
 });
+
+test('a star in a name is a character, not a pattern: a file named * allows no other name', () => {
+  assert.equal(normalizePath('/etc/*'), '/etc/\\*');
+  assert.equal(normalizePath('/srv/a*b/worker-12'), '/srv/a\\*b/worker-*');
+  assert.equal(globMatch(normalizePath('/etc/*'), normalizePath('/etc/*')), true, 'the same name matches itself');
+  assert.equal(globMatch(normalizePath('/etc/*'), normalizePath('/etc/shadow')), false);
+  assert.equal(globMatch('/etc/\\*', '/etc/\\*'), true);
+  // a backslash in the name (stored `\\`) followed by a folded part: the backslash is literal, the star a glob
+  assert.equal(globMatch('/tmp/x\\\\*', '/tmp/x\\\\abc'), true);
+  assert.equal(globMatch('/tmp/x\\\\*', '/tmp/xabc'), false);
+  // folded runs still collapse, escapes never do
+  assert.equal(normalizePath('/tmp/**'), '/tmp/\\*\\*');
+});
