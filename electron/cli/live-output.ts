@@ -135,8 +135,26 @@ export async function followSession(session: RunSession, mode: OutputMode): Prom
   stdoutClosedListeners.delete(onStdoutClosed);
   startOwnLine();
   printSummary(session, result);
+  if (endedOnSchedule(result)) {
+    process.stderr.write(`imprint: stopped after --duration; exit code ${result.exitCode} is the app's answer to the stop signal, so imprint exits 0\n`);
+    return 0;
+  }
   if (result.exitCode !== undefined) return result.exitCode;
   return result.status === 'failed' ? 125 : 1;
+}
+
+/** 128 + the stop signals images use (SIGINT, SIGQUIT, SIGTERM): an app ending on one was stopped, not failing. */
+const STOPPED_CODES = new Set([0, 130, 131, 143]);
+
+/**
+ * A run that --duration ended, complete, and whose every service ended on the stop signal (or cleanly) did
+ * what was asked: `imprint run --duration 30 IMG --capture x` under `set -e` in CI must not fail on the
+ * 143 of a server that was told to stop. A crash before the end, or a kill after the grace period (the
+ * capture is then incomplete), keeps its code.
+ */
+export function endedOnSchedule(r: RunResult): boolean {
+  return r.stoppedBy === 'duration' && r.status === 'exited' && r.complete
+    && r.services.every((s) => s.exitCode !== undefined && STOPPED_CODES.has(s.exitCode));
 }
 
 function printSummary(session: RunSession, r: RunResult): void {

@@ -83,6 +83,8 @@ export interface RunResult {
   services: ServiceResult[];
   /** The final capture path, when one was written. */
   capture?: string;
+  /** Imprint ended the run: its --duration ran out, the --until service exited, or stop() was called. */
+  stoppedBy?: 'duration' | 'until' | 'request';
   startedAt: number;
   endedAt: number;
 }

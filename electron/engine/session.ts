@@ -104,6 +104,7 @@ class Session implements RunSession {
   private readonly stateListeners = new Set<(s: RunState) => void>();
   private readonly messageListeners = new Set<(m: SessionMessage) => void>();
   private readonly notes: SessionMessage[] = [];
+  private stoppedBy?: RunResult['stoppedBy'];
 
   constructor(readonly conn: EngineConnection, private readonly plan: LaunchPlan, private readonly opts: SessionOptions, id: string) {
     this.id = id;
@@ -144,6 +145,7 @@ class Session implements RunSession {
   onMessage(l: (m: SessionMessage) => void): () => void { this.messageListeners.add(l); return () => this.messageListeners.delete(l); }
 
   stop(): Promise<RunResult> {
+    this.stoppedBy ??= 'request';
     this.stopAll();
     return this.done;
   }
@@ -214,7 +216,7 @@ class Session implements RunSession {
     this.status = 'running';
     this.emitState(true);
     if (this.plan.duration) {
-      this.durationTimer = setTimeout(() => this.stopAll(), this.plan.duration * 1000);
+      this.durationTimer = setTimeout(() => { this.stoppedBy ??= 'duration'; this.stopAll(); }, this.plan.duration * 1000);
       this.durationTimer.unref();
     }
   }
@@ -384,6 +386,7 @@ class Session implements RunSession {
       missing: s.missing,
     });
     run.finished = true;
+    if (this.plan.until === run.service) this.stoppedBy ??= 'until';
     if (this.plan.until === run.service || run.engineLost) this.stopAll();
     if (!this.launching && this.runs.every((r) => r.finished)) await this.finish(false);
   }
@@ -462,6 +465,7 @@ class Session implements RunSession {
       events: end.events, dropped, services, startedAt: this.startedAt, endedAt: this.endedAt,
     };
     if (exitCode !== undefined) result.exitCode = exitCode;
+    if (this.stoppedBy) result.stoppedBy = this.stoppedBy;
     if (this.error) result.error = this.error;
     if (this.capturePath) result.capture = this.capturePath;
     this.result = result;

@@ -140,3 +140,17 @@ test('--stop-timeout 0 kills at once, as docker stop -t 0 does; --duration 0 sta
     await remove(dir, { recursive: true, force: true });
   }
 });
+
+test('--duration: a server stopped on schedule is a successful run (exit 0, said so); a crash before it keeps its code', async () => {
+  const tag = `dur-${process.pid}`;
+  let stderr = '';
+  const child = cli(['run', '--duration', '1', '--stop-timeout', '5', BUSYBOX, '--', 'sleep', '600'], tag);
+  child.stderr?.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout?.resume();
+  assert.equal(await exited(child), 0, stderr);
+  assert.match(stderr, /exit code 143 is the app's answer to the stop signal, so imprint exits 0/);
+  const crash = cli(['run', '--duration', '30', BUSYBOX, '--', 'sh', '-c', 'exit 3'], `${tag}-crash`);
+  crash.stderr?.resume(); crash.stdout?.resume();
+  assert.equal(await exited(crash), 3, 'the app failed on its own');
+  assert.equal(containers(tag), '');
+});
