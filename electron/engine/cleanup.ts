@@ -34,22 +34,22 @@ export async function removeContainer(docker: Dockerode, id: string): Promise<vo
   }
 }
 
-export async function removeNetwork(docker: Dockerode, id: string): Promise<void> {
+/** Runs a removal; "already gone" (404) counts as done. */
+async function removeUnlessGone(remove: () => Promise<unknown>): Promise<void> {
   try {
-    await docker.getNetwork(id).remove();
+    await remove();
   } catch (err) {
     if (statusOf(err) === 404) return;
     throw err;
   }
 }
 
-export async function removeVolume(docker: Dockerode, name: string): Promise<void> {
-  try {
-    await docker.getVolume(name).remove();
-  } catch (err) {
-    if (statusOf(err) === 404) return;
-    throw err;
-  }
+export function removeNetwork(docker: Dockerode, id: string): Promise<void> {
+  return removeUnlessGone(() => docker.getNetwork(id).remove());
+}
+
+export function removeVolume(docker: Dockerode, name: string): Promise<void> {
+  return removeUnlessGone(() => docker.getVolume(name).remove());
 }
 
 async function runVolumes(docker: Dockerode, filters: string): Promise<Dockerode.VolumeInspectInfo[]> {
