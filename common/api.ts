@@ -54,7 +54,8 @@ const tracingShape = {
 export const runConfigSchema = z.object({
   image: name,
   command: z.array(z.string().max(4096)).max(256).optional(),
-  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'KEY=VALUE').max(8192)).max(256).optional(),
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=/,
+    'an environment entry is KEY=VALUE: a name of letters, digits and _, then =, then the value (which may hold commas and spaces)').max(8192)).max(256).optional(),
   /** As docker's -p: [IP:][HOST:]CONTAINER[/tcp|udp] (the engine checks the numbers: electron/engine/run.ts). */
   ports: z.array(z.string().regex(/^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:\d{0,5}:)?\d{1,5}(?:\/(?:tcp|udp))?$/,
     'a port mapping is [IP:][HOST:]CONTAINER[/tcp|udp], e.g. 127.0.0.1:8080:80')).max(64).optional(),

@@ -37,7 +37,7 @@ export class Dispatcher {
     const parsed = apiMethods[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
+      const where = first && first.path.length ? `${placeOf(first.path, rawArgs)}: ` : '';
       return { error: { code: 'bad-args', message: `${method}: ${where}${first?.message ?? 'invalid arguments'}` } };
     }
     try {
@@ -46,6 +46,19 @@ export class Dispatcher {
       return { error: { code: 'failed', message: describe(err) } };
     }
   }
+}
+
+/**
+ * Where an argument went wrong, as a person reads it: `env entry 2 ("FOO")` rather than zod's `env.1`, so
+ * the message points at the entry to fix.
+ */
+function placeOf(path: readonly PropertyKey[], args: unknown): string {
+  let value: unknown = args;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  const last = path[path.length - 1];
+  if (typeof last !== 'number') return path.map(String).join('.');
+  const shown = typeof value === 'string' ? ` ("${value.length > 60 ? `${value.slice(0, 60)}…` : value}")` : '';
+  return `${path.slice(0, -1).map(String).join('.')} entry ${last + 1}${shown}`;
 }
 
 function describe(err: unknown): string {

@@ -3,11 +3,12 @@
  * reading, writing and learning baselines. Registers its own methods on the dispatcher.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import { CaptureCollector, learningRun, type CaptureInput } from '../../../common/baseline/capture-input.js';
+import { MAX_CAPTURE_LINE, parseCaptureLine } from '../../../common/capture.js';
 import { BASELINE_SCHEMA_FILE, parseBaseline, stringifyBaseline } from '../../../common/baseline/file.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
 import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
@@ -29,10 +30,18 @@ export interface FilesServiceOptions {
 /** One capture kept parsed, so paging through it for replay does not re-read the file per chunk. */
 let cached: { path: string; mtime: number; size: number; input: CaptureInput } | undefined;
 
-export async function readCaptureFile(path: string): Promise<CaptureInput> {
+/**
+ * `shown`: the path as the user gave it, for messages. Anything but a capture (a folder, a baseline, a
+ * compose file, any other file) is refused with what it is and what to do, rather than read as an empty,
+ * "incomplete" capture.
+ */
+export async function readCaptureFile(path: string, shown = path): Promise<CaptureInput> {
   const info = await stat(path);
   if (cached && cached.path === path && cached.mtime === info.mtimeMs && cached.size === info.size) return cached.input;
-  if (info.size > MAX_CAPTURE_BYTES) throw new UserError(`${path} is larger than ${MAX_CAPTURE_BYTES / 1024 ** 3} GiB`);
+  if (info.isDirectory()) throw new UserError(`${shown} is a folder: choose a .imprint capture file (runs write theirs in captures/)`);
+  if (info.size > MAX_CAPTURE_BYTES) throw new UserError(`${shown} is larger than ${MAX_CAPTURE_BYTES / 1024 ** 3} GiB`);
+  if (info.size === 0) throw new UserError(`${shown} is empty: it is not an Imprint capture. Choose a .imprint file a run wrote`);
+  await assertCaptureHeader(path, shown);
   const collector = new CaptureCollector();
   await new Promise<void>((ok, fail) => {
     const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -43,6 +52,39 @@ export async function readCaptureFile(path: string): Promise<CaptureInput> {
   const input = collector.finish();
   cached = { path, mtime: info.mtimeMs, size: info.size, input };
   return input;
+}
+
+/** The first line of every capture is its header (common/capture.ts): without one the file is something else. */
+async function assertCaptureHeader(abs: string, shown: string): Promise<void> {
+  const line = parseCaptureLine(await firstLine(abs), 1);
+  if (line.type === 'header') return;
+  const reason = line.type === 'invalid' ? line.reason : '';
+  if (/newer than this Imprint reads/.test(reason)) throw new UserError(`${shown}: ${reason}. Update Imprint to replay it`);
+  const kind = await kindOf(abs);
+  const what = kind === 'baseline' ? 'it looks like a baseline: open it on the Baselines screen'
+    : kind === 'compose' ? 'it looks like a compose file: run it from the Start screen'
+    : 'its first line is not a capture header: choose a .imprint file a run wrote';
+  throw new UserError(`${shown} is not an Imprint capture (${what})`);
+}
+
+/** A file's first line, read no further than a capture line may be long (a longer one is no header either). */
+async function firstLine(abs: string): Promise<string> {
+  const fh = await open(abs, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const buf = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, size);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      chunks.push(chunk);
+      size += bytesRead;
+      if (chunk.includes(10) || size > MAX_CAPTURE_LINE) break;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text.slice(0, text.includes('\n') ? text.indexOf('\n') : undefined).replace(/\r$/, '');
+  } finally { await fh.close(); }
 }
 
 async function kindOf(abs: string): Promise<'baseline' | 'compose' | 'other'> {
@@ -66,7 +108,7 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
 
   dispatcher.register('capture.read', async ({ path, offset, limit }) => {
     const abs = await workspace.existing(path);
-    const input = await readCaptureFile(abs);
+    const input = await readCaptureFile(abs, path);
     const events = input.events.slice(offset, offset + limit);
     const next = offset + events.length < input.events.length ? offset + events.length : undefined;
     return {
@@ -103,7 +145,7 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
     const runs: LearningRun[] = [];
     const profiles = new Set<string>();
     for (const c of captures) {
-      const input = await readCaptureFile(await workspace.existing(c));
+      const input = await readCaptureFile(await workspace.existing(c), c);
       if (input.events.length === 0) throw new UserError(`${c} has no events to learn from`);
       const incomplete = [...input.incomplete, ...sequenceGaps(input.events), ...probeBlindSpots(input.events)];
       if (incomplete.length) throw new UserError(`${c} is incomplete (${incomplete.join('; ')}): a baseline learned from it would miss behaviour. Record the run again.`);
