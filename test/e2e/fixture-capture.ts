@@ -76,3 +76,36 @@ export function fixtureCapture(opts: { drift?: boolean; start?: number } = {}): 
   lines.push(JSON.stringify({ record: 'end', time: clock + 10, complete: true, problems: [], events: lines.length, missing: 0, decodeErrors: 0, exitCode: 0 }));
   return lines.join('\n') + '\n';
 }
+
+/**
+ * A capture of awkward text: a program name and a directory far too long for their columns, escaped
+ * backslashes (stored doubled, as bytesToText writes them), and more files and directories than the Files
+ * panel draws. `events` in the result: how many events it holds.
+ */
+export function awkwardCapture(): { text: string; events: number; longDir: string; longName: string } {
+  const start = 1_764_000_200_000;
+  const lines: string[] = [];
+  let seq = 0;
+  const ev = (draft: Record<string, unknown>) => {
+    seq++;
+    lines.push(JSON.stringify({ seq, time: start + seq, service: 'odd', container: 'imprint-odd-1', tid: draft['pid'], ...draft }));
+  };
+  lines.push(JSON.stringify({
+    format: CAPTURE_FORMAT, version: CAPTURE_VERSION, eventSchema: EVENT_SCHEMA_VERSION, imprint: '0.1.0', runId: 'fixture-awkward',
+    mode: 'image', startedAt: start, services: [{ service: 'odd', image: 'imprint-fixture/busybox:latest', config: {} }],
+  }));
+  const longName = `${'a-very-long-program-name-'.repeat(12)}end`;
+  const longDir = `/srv/${'x'.repeat(300)}`;
+  ev({ kind: 'exec', pid: 1, path: '/bin/sh', argv: ['sh', '-c', 'printf "\\\\033[31m red"'], argc: 3, cwd: '/', uid: 0, gid: 0, result: 0 });
+  ev({ kind: 'fork', pid: 1, child: 2, clone: 'fork' });
+  ev({ kind: 'exec', pid: 2, path: `/usr/local/bin/${longName}`, argv: [longName, '--flag', 'value'], argc: 3, cwd: '/', uid: 0, gid: 0, result: 0 });
+  // Busier than the one-file directories below, so both are among the directories drawn.
+  for (let i = 0; i < 3; i++) ev({ kind: 'open', pid: 2, path: `${longDir}/settings.json`, access: ['read'], result: 3 });
+  for (let i = 0; i < 2; i++) ev({ kind: 'open', pid: 2, path: '/tmp/back\\\\slash', access: ['write', 'create'], result: 4 });
+  for (let i = 0; i < 250; i++) ev({ kind: 'open', pid: 2, path: `/data/many/f${i}`, access: ['write', 'create'], result: 5 });
+  for (let i = 0; i < 310; i++) ev({ kind: 'open', pid: 2, path: `/d${i}/f`, access: ['read'], result: 6 });
+  ev({ kind: 'exit', pid: 2, code: 3 });
+  lines.push(JSON.stringify({ record: 'exit', time: start + seq + 1, service: 'odd', container: 'imprint-odd-1', exitCode: 0, missing: 0 }));
+  lines.push(JSON.stringify({ record: 'end', time: start + seq + 2, complete: true, problems: [], events: seq, missing: 0, decodeErrors: 0, exitCode: 0 }));
+  return { text: lines.join('\n') + '\n', events: seq, longDir, longName };
+}

@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, type Serving } from '../../electron/server/serve.js';
 import { parseBaseline } from '../../common/baseline/file.js';
-import { fixtureCapture } from './fixture-capture.js';
+import { awkwardCapture, fixtureCapture } from './fixture-capture.js';
 import { openBrowser, screenshot, type Browser } from './browser.js';
 
 let serving: Serving;
 let browser: Browser;
 let dir: string;
+const awkward = awkwardCapture();
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'imprint-e2e-replay-'));
@@ -24,6 +25,7 @@ before(async () => {
   await writeFile(join(dir, 'drift.imprint'), fixtureCapture({ drift: true, start: 1_764_000_100_000 }));
   // Cut short: Imprint stopped while recording (no end record).
   await writeFile(join(dir, 'cut.imprint'), fixtureCapture().trimEnd().split('\n').slice(0, -1).join('\n') + '\n');
+  await writeFile(join(dir, 'awkward.imprint'), awkward.text);
   serving = await startServe({ workspace: dir, appRoot: process.cwd() });
   browser = await openBrowser();
 });
@@ -251,4 +253,81 @@ test('an incomplete capture says so: a badge, an inconclusive check, and no base
   await page.getByTestId('error-banner').filter({ hasText: /incomplete/ }).waitFor();
   await page.getByTestId('error-banner').getByRole('button', { name: 'Dismiss' }).click();
   await assert.rejects(readFile(join(dir, 'from-cut.yaml'), 'utf8'));
+});
+
+test('long names and paths are cut, not pushing counts away; escaped text reads as in the logs; more rows are counted', async () => {
+  const { page } = browser;
+  await page.keyboard.press('r');
+  await openCapture(page, 'awkward.imprint');
+  await page.getByTestId('total-events').filter({ hasText: String(awkward.events) }).waitFor();
+  const inside = async (panel: string, what: ReturnType<typeof page.locator>) => {
+    const box = (await page.getByTestId(panel).boundingBox())!;
+    const b = (await what.boundingBox())!;
+    assert.ok(b.x >= box.x - 1 && b.x + b.width <= box.x + box.width + 1, `${panel}: ${await what.textContent()} is in view (${b.x}+${b.width} vs ${box.x}+${box.width})`);
+  };
+
+  // Processes: the long name is cut with an ellipsis; its pid, args and exit code stay in view.
+  const tree = page.getByTestId('process-tree');
+  const row = tree.locator('.tree-row', { hasText: 'a-very-long-program-name' });
+  assert.equal(await row.locator('.proc-name').getAttribute('title'), `/usr/local/bin/${awkward.longName}`);
+  for (const part of [row.locator('.pid'), row.locator('.argv'), row.getByText('exit 3')]) await inside('process-tree', part);
+  assert.equal(await row.locator('.proc-name').evaluate((el) => getComputedStyle(el).textOverflow), 'ellipsis');
+  // Backslashes as the Logs panel shows them: one, not the stored two.
+  assert.equal(await tree.locator('.tree-row', { hasText: 'sh' }).first().locator('.argv').textContent(), '-c printf "\\033[31m red"');
+  assert.doesNotMatch(await tree.textContent() ?? '', /\\\\/);
+  await page.getByRole('searchbox', { name: 'Search events' }).fill('printf');
+  await page.getByTestId('event-table').getByText('/bin/sh -c printf "\\033[31m red"', { exact: true }).waitFor();
+  await page.getByRole('searchbox', { name: 'Search events' }).fill('');
+
+  // Files: numbers right-aligned under right-aligned headers; the long directory is cut, with its full path as a tooltip.
+  const files = page.getByTestId('file-activity');
+  for (const h of ['R', 'W', 'C', 'D', '✗']) {
+    assert.equal(await files.locator('th', { hasText: h }).evaluate((el) => getComputedStyle(el).textAlign), 'right', h);
+  }
+  assert.ok(await files.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'no sideways scroll: every count column in view');
+  const long = files.locator('td.path-cell', { hasText: 'srv/xxx' });
+  assert.equal(await long.getAttribute('title'), `${awkward.longDir}/`);
+  assert.ok(await long.evaluate((el) => el.scrollWidth > el.clientWidth), 'the long path is cut');
+  await inside('file-activity', files.locator('tr', { has: page.locator('td.path-cell', { hasText: 'srv/xxx' }) }).locator('td').last());
+  await files.getByText('/tmp/', { exact: true }).click();
+  await files.getByText('back\\slash', { exact: true }).waitFor();
+  // More than the panel draws: counted, never dropped in silence.
+  await files.getByText(/^… \d+ more directories/).waitFor();
+  await files.getByText('/data/many/', { exact: true }).click();
+  await files.getByText('… 50 more files in /data/many/').waitFor();
+  await files.getByText('/data/many/', { exact: true }).click(); // folded again: the long path shows in the screenshot
+  await files.scrollIntoViewIfNeeded();
+  await screenshot(page, 'replay-awkward');
+  assert.deepEqual(browser.errors, []);
+});
+
+test('baselines screen: a good load clears an earlier failure, a failed save hides the earlier "Saved", and clean looks clean', async () => {
+  const { page } = browser;
+  await page.keyboard.press('r');
+  await openCapture(page, 'normal.imprint');
+  await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
+  await page.keyboard.press('b');
+  const banner = page.getByTestId('error-banner');
+  await page.getByTestId('baseline-load-path').fill('no-such-baseline.yaml');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await banner.filter({ hasText: /Could not load no-such-baseline\.yaml/ }).waitFor();
+  await page.getByTestId('baseline-load-path').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await page.getByTestId('baseline-loaded').waitFor();
+  await banner.waitFor({ state: 'detached' });
+
+  await page.getByTestId('baseline-out').fill('second.yaml');
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  await page.getByTestId('baseline-saved').waitFor();
+  await page.getByRole('button', { name: 'Save baseline of this run' }).click();
+  await banner.filter({ hasText: /second\.yaml already exists/ }).waitFor();
+  assert.equal(await page.getByTestId('baseline-saved').count(), 0, 'no green "Saved" next to the red error');
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+
+  await page.keyboard.press('r');
+  await page.getByTestId('verdict').filter({ hasText: 'clean' }).waitFor();
+  const count = page.getByTestId('deviation-count');
+  assert.equal(await count.textContent(), '0');
+  assert.doesNotMatch(await count.getAttribute('class') ?? '', /danger/);
+  assert.deepEqual(browser.errors, []);
 });

@@ -162,3 +162,14 @@ test('a time range of the process tree still names programs that started before 
   assert.equal(processLabel(roots[0]!), 'nginx');
   assert.equal(processLabel(roots[0]!.children[0]!), 'nginx (fork)');
 });
+
+test('event descriptions show escaped text as the log view does; the stored event is untouched', () => {
+  // Stored: bytesToText wrote the program's one backslash as `\\` (common/protocol/text.ts).
+  const stored = 'printf "\\\\033[31m red"';
+  const e: ImprintEvent = { ...base('web', 1, 1), kind: 'exec', path: '/bin/sh', argv: ['sh', '-c', stored], argc: 3, cwd: '/', uid: 0, gid: 0, result: 0 };
+  assert.equal(describeEvent(e), '/bin/sh -c printf "\\033[31m red"');
+  assert.equal((e as EventOf<'exec'>).argv[2], stored, 'display only');
+  const o = open('web', 1, 2, '/tmp/a\\\\b', ['read']);
+  assert.equal(describeEvent(o), '/tmp/a\\b [read]');
+  assert.deepEqual(filterEvents([e, o], new Set(), '\\033').map((x) => x.kind), ['exec'], 'search finds what is shown');
+});

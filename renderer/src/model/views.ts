@@ -6,6 +6,7 @@
 import type { ImprintEvent, EventOf } from '../../../common/events.js';
 import { basename, programName } from './event-log.js';
 import { ConnectAttempts } from '../../../common/models/connect-attempts.js';
+import { readableText } from '../../../common/protocol/text.js';
 
 export interface ProcessNode {
   key: string;
@@ -223,8 +224,15 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
   return { nodes: [...nodes.values()], edges: [...edges.values()] };
 }
 
-/** A one-line description of an event for the table and search. */
+/**
+ * A one-line description of an event for the table and search, in the display form the log view uses
+ * (`\\` shown as `\`, readableText): what is shown, and so what a search finds, never what is stored.
+ */
 export function describeEvent(e: ImprintEvent): string {
+  return readableText(rawDescription(e));
+}
+
+function rawDescription(e: ImprintEvent): string {
   switch (e.kind) {
     case 'exec': return `${e.path} ${e.argv.slice(1).join(' ')}`.trim() + (e.result === undefined ? '  (failed)' : e.result < 0 ? `  (${e.result})` : '');
     case 'fork': return `${e.clone} → ${e.child}`;

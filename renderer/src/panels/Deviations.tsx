@@ -1,7 +1,11 @@
-/** Deviations from the loaded baseline, live: the verdict, one row per deviation with the event behind it. */
+/**
+ * Deviations from the loaded baseline, live: the verdict, one row per deviation with the event behind it.
+ * Items are shown in the log view's display form (readableText); they are matched as stored.
+ */
 import type { Highlights } from '../baseline/live-check.js';
 import { deviationTitle } from '../baseline/live-check.js';
 import { describeEvent } from '../model/views.js';
+import { readableText } from '../../../common/protocol/text.js';
 
 export function Deviations({ highlights, path, origin }: { highlights?: Highlights; path?: string; origin: number }) {
   if (!highlights) {
@@ -18,7 +22,8 @@ export function Deviations({ highlights, path, origin }: { highlights?: Highligh
       <header className="panel-head">
         <h2>Deviations</h2>
         <span className={`badge verdict-${result.verdict}`} data-testid="verdict">{result.verdict}</span>
-        <span className="badge danger" data-testid="deviation-count">{result.deviations.length}</span>
+        {/* a clean check shows a calm 0, not an alarm */}
+        <span className={`badge${result.deviations.length ? ' danger' : ''}`} data-testid="deviation-count">{result.deviations.length}</span>
         <span className="muted mono" title={path}>{path}</span>
       </header>
       <div className="panel-scroll" data-testid="deviations">
@@ -29,9 +34,9 @@ export function Deviations({ highlights, path, origin }: { highlights?: Highligh
                 <li key={`${d.rule}|${d.service}|${d.item}`}>
                   <span className="badge danger">{deviationTitle(d)}</span>
                   <span className="badge service">{d.service}</span>
-                  <span className="mono item">{d.item}</span>
+                  <span className="mono item">{readableText(d.item)}</span>
                   {d.count > 1 && <span className="muted">×{d.count}</span>}
-                  <div className="muted small mono">+{((d.event.time - origin) / 1000).toFixed(3)}s · {d.exe} · {d.event.kind} {describeEvent(d.event)}</div>
+                  <div className="muted small mono">+{((d.event.time - origin) / 1000).toFixed(3)}s · {readableText(d.exe)} · {d.event.kind} {describeEvent(d.event)}</div>
                 </li>
               ))}
             </ul>}

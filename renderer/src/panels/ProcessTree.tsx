@@ -1,5 +1,9 @@
-/** The process tree per service: who started whom, with exit codes. Untrusted argv rendered as text. */
+/**
+ * The process tree per service: who started whom, with exit codes. Untrusted argv rendered as text, in the
+ * log view's display form (readableText); deviations still match the stored exe paths.
+ */
 import { useState } from 'react';
+import { readableText } from '../../../common/protocol/text.js';
 import { processLabel, type ProcessNode } from '../model/views.js';
 
 export function ProcessTree({ roots, deviantExes }: { roots: ProcessNode[]; deviantExes?: ReadonlySet<string> }) {
@@ -42,6 +46,8 @@ function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; devia
   const [open, setOpen] = useState(depth < 3);
   const bad = node.exe !== undefined && deviant?.has(node.exe);
   const exit = node.exit ? (node.exit.signal !== undefined ? `signal ${node.exit.signal}` : `exit ${node.exit.code ?? '?'}`) : '';
+  const name = readableText(processLabel(node));
+  const args = node.argv && node.argv.length > 1 ? node.argv.slice(1).map(readableText).join(' ') : '';
   return (
     <li>
       <div className={`tree-row${bad ? ' danger' : ''}`}>
@@ -49,9 +55,9 @@ function Row({ node, depth, deviant }: { node: ProcessNode; depth: number; devia
           ? <button className="twisty" aria-label={open ? 'collapse' : 'expand'} onClick={() => setOpen(!open)}>{open ? '▾' : '▸'}</button>
           : <span className="twisty" />}
         {depth === 0 && <span className="badge service">{node.service}</span>}
-        <span className="proc-name">{processLabel(node)}</span>
-        <span className="muted mono small" title="process id">pid {node.pid}</span>
-        {node.argv && node.argv.length > 1 && <span className="argv mono" title={node.argv.join(' ')}>{node.argv.slice(1).join(' ')}</span>}
+        <span className="proc-name" title={node.exe ? readableText(node.exe) : name}>{name}</span>
+        <span className="pid muted mono small" title="process id">pid {node.pid}</span>
+        {args && <span className="argv mono" title={node.argv!.map(readableText).join(' ')}>{args}</span>}
         {bad && <span className="badge danger">new</span>}
         <span className={`exit ${node.exit && (node.exit.code ?? 1) !== 0 ? 'bad' : ''}`}>{exit}</span>
       </div>

@@ -17,6 +17,8 @@ export async function loadBaseline(path: string): Promise<void> {
   try {
     const file = await api().call('baseline.read', { path });
     useBaseline.getState().set({ path: file.path, baseline: parseBaseline(file.yaml) });
+    // A baseline is now loaded: an error about an earlier attempt no longer applies.
+    useApp.getState().setError(undefined);
   } catch (e) {
     useApp.getState().setError(`Could not load ${path}: ${(e as Error).message}`);
   }
@@ -48,11 +50,14 @@ function SaveAndLoad() {
   const running = run && (run.status === 'running' || run.status === 'starting');
   const save = async () => {
     if (!capture) return;
+    // Only the outcome of this attempt is shown: never an earlier "Saved" beside this one's error, nor the reverse.
+    setSaved(undefined);
     try {
       const file = await api().call('baseline.learn', { captures: [capture], out, ...(replace ? { replace: true } : {}) });
       setReplace(false);
       setSaved(file.path);
       setLoadPath(file.path);
+      setError(undefined);
     } catch (e) { setError((e as Error).message); }
   };
   return (
@@ -129,11 +134,13 @@ function BaselineReview() {
       setPair({ before: parseBaseline(a.yaml), after: parseBaseline(b.yaml), rightPath: b.path, rightText: b.yaml });
       setDecisions(new Map());
       setWritten(undefined);
+      setError(undefined);
     } catch (e) { setError((e as Error).message); }
   };
   const decide = (id: string, d: Decision) => setDecisions((m) => new Map(m).set(id, d));
   const write = async () => {
     if (!pair) return;
+    setWritten(undefined);
     try {
       const result = applyDecisions(pair.after, entries, decisions);
       // The reviewer's own comments in the file stay where their items are.
@@ -142,6 +149,7 @@ function BaselineReview() {
       setWritten(file.path);
       setPair({ ...pair, after: parseBaseline(yaml), rightText: yaml });
       setDecisions(new Map());
+      setError(undefined);
     } catch (e) { setError((e as Error).message); }
   };
   const added = entries.filter((e) => e.change === 'added');
