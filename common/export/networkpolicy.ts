@@ -54,11 +54,30 @@ function rules(items: readonly (InboundItem | OutboundItem)[], notes: string[], 
   }));
 }
 
-export function networkPolicy(name: string, svc: ServiceBaseline): { policy: Record<string, unknown>; notes: string[] } {
+/**
+ * UDP has no accept: a datagram server never sees its clients arrive, only its clients see themselves
+ * send. Their outbound items to this service's UDP listen ports, in the same baseline, are its inbound.
+ */
+function udpInbound(name: string, svc: ServiceBaseline, all: Record<string, ServiceBaseline>): InboundItem[] {
+  const ports = new Set(svc.listen.filter((l) => l.protocol === 'udp').map((l) => l.port));
+  const out: InboundItem[] = [];
+  for (const [client, other] of Object.entries(all)) {
+    if (client === name) continue;
+    for (const o of other.outbound) {
+      if (o.kind === 'service' && o.peer === name && o.protocol === 'udp' && ports.has(o.port)) {
+        out.push({ peer: client, kind: 'service', protocol: 'udp', port: o.port, runs: o.runs, by: o.by });
+      }
+    }
+  }
+  return out;
+}
+
+export function networkPolicy(name: string, svc: ServiceBaseline, all: Record<string, ServiceBaseline> = { [name]: svc }): { policy: Record<string, unknown>; notes: string[] } {
   const notes: string[] = [];
-  const ingress = rules(svc.inbound, notes, 'inbound').map((r) => ({ from: r.peers, ports: r.ports }));
+  const inbound = [...svc.inbound, ...udpInbound(name, svc, all)];
+  const ingress = rules(inbound, notes, 'inbound').map((r) => ({ from: r.peers, ports: r.ports }));
   for (const l of svc.listen) {
-    if (!svc.inbound.some((i) => i.port === l.port && i.protocol === l.protocol && !(i.kind === 'address' && isLoopback(i.peer)))) {
+    if (!inbound.some((i) => i.port === l.port && i.protocol === l.protocol && !(i.kind === 'address' && isLoopback(i.peer)))) {
       notes.push(`listen ${l.protocol}/${l.port}: no peer from outside the pod reached it in the learning runs, so it is not opened`);
     }
   }
@@ -86,7 +105,7 @@ export function networkPolicy(name: string, svc: ServiceBaseline): { policy: Rec
 /** One YAML document per service; notes about what could not be expressed are comments above each. */
 export function networkPolicyYaml(baseline: Baseline, service?: string): string {
   return selectServices(baseline, service).map(([name, svc]) => {
-    const { policy, notes } = networkPolicy(name, svc);
+    const { policy, notes } = networkPolicy(name, svc, baseline.services);
     const doc = new Document(policy);
     doc.commentBefore = [` NetworkPolicy for ${name}, exported by imprint from its baseline (${svc.runs} learning run(s)).`,
       ...notes.map((n) => ` note: ${n}`)].join('\n');

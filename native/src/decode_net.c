@@ -38,11 +38,32 @@ static int accepted_type(int family, int known_type)
 	return family == AF_INET || family == AF_INET6 ? SOCK_STREAM : 0;
 }
 
+/* The container's ephemeral port range (its own network namespace's), where clients' source ports come from. */
+static bool ephemeral(int port)
+{
+	static int lo = -1, hi = -1;
+
+	if (lo < 0) {
+		FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+
+		if (!f || fscanf(f, "%d %d", &lo, &hi) != 2) {
+			lo = 32768; /* the kernel's default */
+			hi = 60999;
+		}
+		if (f)
+			fclose(f);
+	}
+	return port >= lo && port <= hi;
+}
+
 /*
  * A send with a destination address (sendto, sendmsg, sendmmsg: a UDP client that never connects, a
  * syslog client on /dev/log) is that socket talking to a peer, as a connect would say: the first send to
  * each destination is reported as a CONNECT (RESULT 0 when the send succeeded), later ones are not.
- * Returns whether a frame was begun: its result comes at the call's exit.
+ * A socket bound to a port of its own that sends to an ephemeral port is a server answering a client
+ * (DNS, an echo or game server): its client came to it, so that is no connection of the server's, and
+ * every client would be a new "destination". Returns whether a frame was begun: its result comes at the
+ * call's exit.
  */
 bool net_send_dest(struct thread *t, int fd, int family, const char *address, int port)
 {
@@ -57,8 +78,19 @@ bool net_send_dest(struct thread *t, int fd, int family, const char *address, in
 	/* a socket made before the probe saw it (inherited, received): what the send shows is all we know */
 	if (!s)
 		s = socktab_set(t->proc->socks, fd, family, 0, false);
-	if (s && !sockinfo_first_send(s, family, address, port))
+	if (s && s->port > 0 && family != AF_UNIX && ephemeral(port))
 		return false;
+	switch (s ? sockinfo_first_send(s, family, address, port) : SEND_NEW) {
+	case SEND_NEW:
+		break;
+	case SEND_KNOWN:
+		return false;
+	case SEND_FULL:
+		if (seen_first("sends-untracked", t->proc->tgid))
+			send_notice("sends-untracked", "process %d sends datagrams to more than %d destinations from one "
+				    "socket: further ones are not reported", t->proc->tgid, SOCK_SENT_MAX);
+		return false;
+	}
 	f = call_frame(t, F_CONNECT);
 	/* sendto with an address works only on datagram sockets (a stream socket ignores or refuses it) */
 	add_sock_kind(f, fd, family, type ? type : SOCK_DGRAM);

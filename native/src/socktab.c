@@ -43,6 +43,15 @@ static struct sockinfo *alloc_slots(unsigned cap)
 	return slots;
 }
 
+/* What an entry owns on the heap (free(NULL) is fine). */
+static void sockinfo_free(struct sockinfo *s)
+{
+	free(s->bound);
+	free(s->sent_to);
+	s->bound = NULL;
+	s->sent_to = NULL;
+}
+
 struct socktab *socktab_new(void)
 {
 	struct socktab *tab = xmalloc(sizeof(*tab));
@@ -67,8 +76,17 @@ struct socktab *socktab_copy(const struct socktab *tab)
 	c->count = tab->count;
 	c->slots = xmalloc(tab->cap * sizeof(*c->slots));
 	memcpy(c->slots, tab->slots, tab->cap * sizeof(*c->slots));
-	for (unsigned i = 0; i < c->cap; i++)
-		c->slots[i].bound = xstrdup(c->slots[i].bound);
+	for (unsigned i = 0; i < c->cap; i++) {
+		struct sockinfo *s = &c->slots[i];
+
+		s->bound = xstrdup(s->bound);
+		if (s->sent_to) {
+			uint32_t *copy = xmalloc(SOCK_SENT_MAX * sizeof(*copy));
+
+			memcpy(copy, s->sent_to, s->sent_count * sizeof(*copy));
+			s->sent_to = copy;
+		}
+	}
 	return c;
 }
 
@@ -77,7 +95,7 @@ void socktab_put(struct socktab *tab)
 	if (!tab || --tab->refs > 0)
 		return;
 	for (unsigned i = 0; i < tab->cap; i++)
-		free(tab->slots[i].bound);
+		sockinfo_free(&tab->slots[i]);
 	free(tab->slots);
 	free(tab);
 }
@@ -141,7 +159,7 @@ struct sockinfo *socktab_set(struct socktab *tab, int fd, int family, int type, 
 		s = &tab->slots[i];
 		tab->count++;
 	}
-	free(s->bound);
+	sockinfo_free(s);
 	*s = (struct sockinfo){ .fd = fd, .family = family, .type = type, .cloexec = cloexec };
 	return s;
 }
@@ -151,7 +169,7 @@ static void remove_slot(struct socktab *tab, unsigned i)
 {
 	unsigned mask = tab->cap - 1, j = i;
 
-	free(tab->slots[i].bound);
+	sockinfo_free(&tab->slots[i]);
 	tab->slots[i] = (struct sockinfo){ .fd = -1 };
 	tab->count--;
 	for (;;) {
@@ -209,14 +227,17 @@ static uint32_t dest_hash(int family, const char *address, int port)
 	return h ? h : 1;
 }
 
-bool sockinfo_first_send(struct sockinfo *s, int family, const char *address, int port)
+enum send_seen sockinfo_first_send(struct sockinfo *s, int family, const char *address, int port)
 {
 	uint32_t h = dest_hash(family, address, port);
 
-	for (int i = 0; i < SOCK_SENT_TO; i++)
+	for (unsigned i = 0; i < s->sent_count; i++)
 		if (s->sent_to[i] == h)
-			return false;
-	s->sent_to[s->sent_next] = h;
-	s->sent_next = (uint8_t)((s->sent_next + 1) % SOCK_SENT_TO);
-	return true;
+			return SEND_KNOWN;
+	if (s->sent_count >= SOCK_SENT_MAX)
+		return SEND_FULL;
+	if (!s->sent_to)
+		s->sent_to = xmalloc(SOCK_SENT_MAX * sizeof(*s->sent_to));
+	s->sent_to[s->sent_count++] = h;
+	return SEND_NEW;
 }

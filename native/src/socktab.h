@@ -16,7 +16,9 @@
 
 #define SOCKTAB_MAX 16384
 #define SOCK_ADDR_TEXT 128
-#define SOCK_SENT_TO 8
+/* Destinations remembered per socket; past this many the socket's further ones are not reported (a
+ * fan-out sender would otherwise turn every datagram into an event). */
+#define SOCK_SENT_MAX 64
 
 struct sockinfo {
 	int fd;                 /* -1: free slot */
@@ -24,10 +26,10 @@ struct sockinfo {
 	bool cloexec;
 	int port;               /* bound port, 0 when unknown */
 	char *bound;            /* bound address as text (heap), NULL when unknown */
-	/* The last destinations this socket sent datagrams to (sendto/sendmsg with an address), as hashes:
-	 * each is reported once as a CONNECT, not once per datagram. */
-	uint32_t sent_to[SOCK_SENT_TO];
-	uint8_t sent_next;
+	/* Destinations this socket sent datagrams to (sendto/sendmsg with an address), as hashes (heap,
+	 * allocated at the first such send): each is reported once as a CONNECT, not once per datagram. */
+	uint32_t *sent_to;
+	uint16_t sent_count;
 };
 
 struct socktab;
@@ -50,7 +52,9 @@ void socktab_drop(struct socktab *tab, int fd);
 void socktab_drop_cloexec(struct socktab *tab);
 /* Records a bound address on an entry. */
 void sockinfo_bind(struct sockinfo *s, const char *address, int port);
-/* True the first time (among its last SOCK_SENT_TO) a socket sends to this destination; remembers it. */
-bool sockinfo_first_send(struct sockinfo *s, int family, const char *address, int port);
+enum send_seen { SEND_NEW, SEND_KNOWN, SEND_FULL };
+/* Whether a socket sends to this destination for the first time (remembered), or did before, or has
+ * reached SOCK_SENT_MAX destinations (SEND_FULL: neither reported nor remembered). */
+enum send_seen sockinfo_first_send(struct sockinfo *s, int family, const char *address, int port);
 
 #endif

@@ -106,6 +106,25 @@ int main(void)
 			model_count--;
 		}
 	check(tab);
+
+	/* datagram destinations: each once, up to SOCK_SENT_MAX; then full; a copy remembers them apart */
+	struct sockinfo *u = socktab_set(tab, 3, 2, 2, false);
+	char addr[32];
+
+	assert(u);
+	for (int i = 0; i < SOCK_SENT_MAX; i++) {
+		snprintf(addr, sizeof(addr), "10.0.0.%d", i);
+		assert(sockinfo_first_send(u, 2, addr, 8125) == SEND_NEW);
+		assert(sockinfo_first_send(u, 2, addr, 8125) == SEND_KNOWN);
+	}
+	assert(sockinfo_first_send(u, 2, "10.0.0.0", 8126) == SEND_FULL); /* another port is another destination */
+	assert(sockinfo_first_send(u, 2, "10.0.0.1", 8125) == SEND_KNOWN); /* known ones stay known */
+	struct socktab *copy2 = socktab_copy(tab);
+	struct sockinfo *u2 = socktab_find(copy2, 3);
+
+	assert(u2 && u2->sent_to != u->sent_to && sockinfo_first_send(u2, 2, "10.0.0.5", 8125) == SEND_KNOWN);
+	assert(socktab_set(tab, 3, 2, 2, false)->sent_count == 0); /* a new socket on the number starts afresh */
+	socktab_put(copy2);
 	socktab_put(copy);
 	socktab_put(tab);
 	puts("socktab: ok");

@@ -87,13 +87,19 @@ test('datagrams sent to an address without connect: each socket\'s first send to
   for (const probeArgs of [[], ['--no-seccomp']]) {
     const run = await runProbed({ cmd: ['/opt/fixture/udp-send'], probeArgs });
     assertComplete(run);
-    assert.deepEqual(logLines(run), ['sent 8']);
-    assert.deepEqual(ofKind(run, 'connect').map((c) => [c.protocol, c.peer?.address, c.peer?.port, c.result]), [
+    assert.deepEqual(logLines(run), ['sent 8', 'echo 4', 'fanned 70']);
+    const connects = ofKind(run, 'connect').map((c) => [c.protocol, c.peer?.address, c.peer?.port, c.result]);
+    assert.deepEqual(connects.slice(0, 5), [
       ['udp', '127.0.0.1', 8125, 0], // three sendto: once
       ['udp', '127.0.0.1', 8126, 0], // sendmsg
       ['udp', '127.0.0.1', 8127, 0], // the new destination of a sendmmsg batch; its later sendto is not repeated
       ['unix', '/tmp/log.sock', 0, 0], // a syslog-style datagram
+      ['udp', '127.0.0.1', 5353, 0], // the echo client; the server's answer to the client's port is no connection
     ], probeArgs.join(' '));
+    // the fan-out: 64 destinations remembered and reported, then a notice instead of one event per datagram
+    assert.equal(connects.slice(5).length, 64, probeArgs.join(' '));
+    assert.ok(connects.slice(5).every(([, , port]) => Number(port) >= 9000 && Number(port) < 9064));
+    assert.ok(ofKind(run, 'notice').some((n) => n.code === 'sends-untracked'));
   }
 });
 

@@ -52,6 +52,17 @@ test('NetworkPolicy: valid per the v1 structure schema; ingress from peers to po
   assert.equal(validate({ ...web, spec: { ...web.spec, policyTypes: ['Sideways'] } }), false, 'the schema can fail');
 });
 
+test('NetworkPolicy: a UDP server is opened to the services that sent to its port (UDP has no accept)', () => {
+  const b = structuredClone(baseline);
+  const seen = { runs: 1, by: [] };
+  b.services.web!.listen.push({ protocol: 'udp', port: 8125, ...seen });
+  b.services.worker!.outbound.push({ peer: 'web', kind: 'service', protocol: 'udp', port: 8125, ...seen });
+  const [web] = parseAllDocuments(exportPolicy(b, 'networkpolicy', 'web')).map((d) => d.toJS());
+  assert.deepEqual(web.spec.ingress.find((r: { ports: { protocol: string }[] }) => r.ports[0]!.protocol === 'UDP'),
+    { from: [{ podSelector: { matchLabels: { app: 'worker' } } }], ports: [{ protocol: 'UDP', port: 8125 }] });
+  assert.doesNotMatch(exportPolicy(b, 'networkpolicy', 'web'), /listen udp\/8125: no peer/);
+});
+
 test('Falco: valid rules structure, unique names, lists referenced exist, exepath not proc.name', () => {
   const validate = new Ajv({ strict: false }).compile(schema('falco-rules.schema.json'));
   const items = parse(exportPolicy(baseline, 'falco')) as Record<string, unknown>[];
