@@ -46,7 +46,8 @@ export function App() {
   const setFontScale = useApp((s) => s.setFontScale);
   const error = useApp((s) => s.error);
   const setError = useApp((s) => s.setError);
-  const run = useApp((s) => s.run);
+  // Any run still going, on screen or not: the Live tab says so wherever the user is.
+  const live = useApp((s) => s.liveRuns.length > 0);
   const resolved = useResolvedTheme();
   const [help, setHelp] = useState(false);
 
@@ -87,7 +88,7 @@ export function App() {
         <div className="tabs" role="tablist">
           {SCREENS.map((s) => (
             <button key={s.id} role="tab" aria-selected={screen === s.id} className={screen === s.id ? 'tab on' : 'tab'} onClick={() => setScreen(s.id)} title={`${s.key.toUpperCase()}`}>
-              {s.label}{s.id === 'live' && run && (run.status === 'running' || run.status === 'starting') && <i className="live-dot" aria-label="running" />}
+              {s.label}{s.id === 'live' && live && <i className="live-dot" aria-label="running" />}
             </button>
           ))}
         </div>

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { startServe, type Serving } from '../../electron/server/serve.js';
 import { parseBaseline } from '../../common/baseline/file.js';
 import { openBrowser, screenshot, type Browser } from './browser.js';
+import { fixtureCapture } from './fixture-capture.js';
 
 let serving: Serving;
 let browser: Browser;
@@ -222,4 +223,104 @@ test('a run that cannot start says why, and nothing is left running', async () =
   assert.match(await banner.textContent() ?? '', /no-such-image/);
   await banner.getByRole('button', { name: 'Dismiss' }).click();
   assert.equal(leftovers(), '');
+});
+
+/** How many runs the engine side knows, asked from the page (as the app does). */
+async function runCount(): Promise<number> {
+  return browser.page.evaluate(async () => {
+    const res = await fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ method: 'run.list', args: {} }) });
+    return ((await res.json()) as { result: unknown[] }).result.length;
+  });
+}
+
+test('Stop after refuses what it cannot read and takes 2s; env values keep their commas; the button says Starting… meanwhile', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  if (!page.url().startsWith('http')) await page.goto(serving.url);
+  await page.keyboard.press('s');
+  const banner = page.getByTestId('error-banner');
+  const before = await runCount();
+  await page.getByTestId('run-image').fill('imprint-fixture/busybox:latest');
+  await page.getByLabel('Command').fill(`sh -c 'echo "[$GREETING|$LIST]"; sleep 30'`);
+  await page.getByLabel('Environment').fill('GREETING=hello, world\nLIST=a,b,c');
+  await page.getByTestId('run-duration').fill('abc');
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  await banner.filter({ hasText: 'Stop after: "abc" is not a duration. Write seconds (30) or 30s, 5m, 1h' }).waitFor();
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('compose-path').fill('trio.yaml');
+  await page.getByTestId('compose-duration').fill('soon');
+  await page.getByRole('button', { name: 'Run compose' }).click();
+  await banner.filter({ hasText: 'Stop after: "soon" is not a duration' }).waitFor();
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('compose-duration').fill('');
+  await page.getByTestId('compose-path').fill('');
+  assert.equal(await runCount(), before, 'nothing started with the value dropped');
+  // A bad entry names the field and the fix, not a zod path.
+  await page.getByTestId('run-duration').fill('');
+  await page.getByLabel('Environment').fill('GREETING=hello, world\nnot an entry');
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  await banner.filter({ hasText: 'Environment: "not an entry" is not KEY=VALUE. Write one KEY=VALUE per line' }).waitFor();
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+
+  await page.getByLabel('Environment').fill('GREETING=hello, world\nLIST=a,b,c');
+  await page.getByTestId('run-duration').fill('2s');
+  // Hold the call a moment, so the in-flight state is seen however fast the engine creates the container.
+  await page.route('**/api/call', async (route) => {
+    if (route.request().postData()?.includes('"run.start"')) await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  await page.getByRole('button', { name: 'Starting…' }).waitFor();
+  await page.getByTestId('run-starting').waitFor();
+  await page.getByTestId('run-status').waitFor();
+  await page.unroute('**/api/call');
+  await page.getByTestId('logs').getByText('[hello, world|a,b,c]').waitFor({ timeout: 60_000 });
+  // "2s" was taken: the run ends long before its sleep 30 would.
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 25_000 });
+  assert.ok(Date.now() - t0 < 25_000, `stopped after about 2 s (${Date.now() - t0} ms)`);
+  assert.equal(leftovers().split('\n').filter(Boolean).length, 0);
+  await page.keyboard.press('s');
+  await page.getByTestId('run-duration').fill(''); // leave the form as the other tests expect it
+  await page.getByLabel('Environment').fill('');
+  await page.keyboard.press('Escape'); // out of the field: the next test's keys are shortcuts
+});
+
+test('a live run stays reachable after a capture is opened; starting another says one is still running', { timeout: 240_000 }, async () => {
+  const { page } = browser;
+  const errorsBefore = browser.errors.length; // an earlier test cut the push stream on purpose
+  await writeFile(join(dir, 'fixture.imprint'), fixtureCapture());
+  if (!page.url().startsWith('http')) await page.goto(serving.url);
+  await page.keyboard.press('s');
+  assert.equal(await page.getByTestId('live-runs').count(), 0, 'no run going yet');
+  await page.getByTestId('run-image').fill('imprint-fixture/busybox:latest');
+  await page.getByLabel('Command').fill(`sh -c 'echo still here; sleep 120'`);
+  await page.getByRole('button', { name: 'Run with probe' }).click();
+  await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('logs').getByText('still here').waitFor({ timeout: 60_000 });
+
+  await page.keyboard.press('r');
+  await page.getByTestId('capture-path').fill('fixture.imprint');
+  await page.getByRole('button', { name: 'Open capture' }).click();
+  await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
+  assert.equal(await page.getByRole('tab', { name: /Live/ }).getByLabel('running').count(), 1, 'the Live tab still says a run is going');
+
+  await page.keyboard.press('l');
+  const live = page.getByTestId('live-runs');
+  await live.getByText(/is still running/).waitFor();
+  await screenshot(page, 'live-run-elsewhere');
+  await live.getByRole('button', { name: 'Back to the running run' }).click();
+  await page.getByTestId('run-status').filter({ hasText: 'running' }).waitFor();
+  await page.getByTestId('logs').getByText('still here').waitFor(); // its events came back with it
+  assert.equal(await page.getByTestId('live-runs').count(), 0, 'it is the one on screen');
+
+  await page.keyboard.press('s');
+  await page.getByTestId('live-runs').getByText(/is still running\. Another run started here runs alongside it\./).waitFor();
+  await screenshot(page, 'start-run-still-going');
+  await page.keyboard.press('l');
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 60_000 });
+  await page.keyboard.press('s');
+  await page.getByTestId('live-runs').waitFor({ state: 'detached' });
+  assert.equal(leftovers(), '');
+  assert.deepEqual(browser.errors.slice(errorsBefore), []);
 });

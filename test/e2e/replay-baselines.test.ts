@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, type Serving } from '../../electron/server/serve.js';
@@ -26,6 +26,9 @@ before(async () => {
   // Cut short: Imprint stopped while recording (no end record).
   await writeFile(join(dir, 'cut.imprint'), fixtureCapture().trimEnd().split('\n').slice(0, -1).join('\n') + '\n');
   await writeFile(join(dir, 'awkward.imprint'), awkward.text);
+  // Only a header and an end: a run that recorded nothing.
+  await writeFile(join(dir, 'nothing.imprint'), fixtureCapture().split('\n')[0] + '\n');
+  await mkdir(join(dir, 'a-folder'));
   serving = await startServe({ workspace: dir, appRoot: process.cwd() });
   browser = await openBrowser();
 });
@@ -253,6 +256,29 @@ test('an incomplete capture says so: a badge, an inconclusive check, and no base
   await page.getByTestId('error-banner').filter({ hasText: /incomplete/ }).waitFor();
   await page.getByTestId('error-banner').getByRole('button', { name: 'Dismiss' }).click();
   await assert.rejects(readFile(join(dir, 'from-cut.yaml'), 'utf8'));
+});
+
+test('a file that is no capture is refused by what it is, and the capture on screen stays', async () => {
+  const { page } = browser;
+  await page.keyboard.press('r');
+  await openCapture(page, 'normal.imprint');
+  await page.getByTestId('total-events').filter({ hasText: '228' }).waitFor();
+  const banner = page.getByTestId('error-banner');
+  await openCapture(page, 'baseline.yaml');
+  await banner.filter({ hasText: 'baseline.yaml is not an Imprint capture (it looks like a baseline: open it on the Baselines screen)' }).waitFor();
+  assert.equal(await page.getByTestId('total-events').textContent(), '228', 'still the capture that was open');
+  assert.equal(await page.getByTestId('capture-incomplete').count(), 0);
+  await openCapture(page, 'a-folder');
+  await banner.filter({ hasText: /a-folder is a folder: choose a \.imprint capture file/ }).waitFor();
+  assert.doesNotMatch(await banner.textContent() ?? '', /EISDIR/);
+  assert.equal(await page.getByTestId('total-events').textContent(), '228');
+  // A capture without events says so, not that events will come "as the container runs".
+  await openCapture(page, 'nothing.imprint');
+  await banner.waitFor({ state: 'detached' });
+  const empty = page.getByTestId('timeline-empty');
+  await empty.filter({ hasText: 'This capture holds no events.' }).waitFor();
+  assert.doesNotMatch(await empty.textContent() ?? '', /as the container runs/);
+  assert.deepEqual(browser.errors, []);
 });
 
 test('long names and paths are cut, not pushing counts away; escaped text reads as in the logs; more rows are counted', async () => {

@@ -8,7 +8,7 @@ import { layoutRows } from '../../renderer/src/timeline/draw.js';
 import { clamp, formatOffset, panBy, ticks, timeAtX, zoomAt } from '../../renderer/src/timeline/viewport.js';
 import { connectionGraph, describeEvent, dirname, filesByDirectory, processLabel, processTree } from '../../renderer/src/model/views.js';
 import { filterEvents } from '../../renderer/src/model/filter.js';
-import { parseList, splitCommand } from '../../renderer/src/model/run-form.js';
+import { parsePorts, splitCommand } from '../../renderer/src/model/run-form.js';
 
 let seq = 0;
 const base = (service: string, pid: number, time: number) => ({ seq: ++seq, time, service, container: `${service}-c`, pid, tid: pid });
@@ -143,7 +143,7 @@ test('event filters and descriptions; run form parsing', () => {
   assert.deepEqual(filterEvents(events, new Set(), 'NGINX.CONF').map((e) => e.kind), ['open']);
   assert.equal(describeEvent(events[1]!), 'GET /health 200');
   assert.deepEqual(splitCommand(`sh -c 'echo "hi there"' ""`), ['sh', '-c', 'echo "hi there"', '']);
-  assert.deepEqual(parseList('A=1, B=2\nC=3\n'), ['A=1', 'B=2', 'C=3']);
+  assert.deepEqual(parsePorts('80, 8080:80\n443\n'), ['80', '8080:80', '443']);
 });
 
 test('a program re-executed through /proc/self/exe is named by its argv[0]', () => {

@@ -254,3 +254,9 @@ function rawDescription(e: ImprintEvent): string {
     default: return 'path' in e ? `${e.path}${'path2' in e && e.path2 ? ` → ${e.path2}` : ''}` + (e.result < 0 ? `  (${e.result})` : '') : '';
   }
 }
+
+/** What an empty run view says: only a live run's events are still to come; a capture holds what it holds. */
+export function noEventsText(on: { capture: boolean; loading?: boolean; live?: boolean }): string {
+  if (on.capture) return on.loading ? 'Reading the capture…' : 'This capture holds no events.';
+  return on.live ? 'No events yet. They appear here as the container runs.' : 'This run recorded no events.';
+}

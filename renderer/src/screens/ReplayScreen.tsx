@@ -1,5 +1,5 @@
 /** Replay: open a capture and scrub it with the same views; no engine needed. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CaptureChunk } from '../../../common/api.js';
 import { api } from '../api/instance.js';
 import { useApp, type CaptureSource } from '../store/app-store.js';
@@ -8,9 +8,12 @@ import { RunView } from './RunView.js';
 
 const CHUNK = 20_000;
 
+/** Counts opened captures: a loader stops once another open (even of the same path) has replaced its own. */
+let opened = 0;
+
 /** Reads a capture chunk by chunk into the store's log; stops when the user opens something else. */
-export async function loadCapture(path: string): Promise<void> {
-  const mine = () => { const s = useApp.getState().source; return s?.kind === 'capture' && s.path === path ? s : undefined; };
+async function loadCapture(path: string, generation: number): Promise<void> {
+  const mine = () => { const s = useApp.getState().source; return generation === opened && s?.kind === 'capture' && s.path === path ? s : undefined; };
   let offset: number | undefined = 0;
   let header: unknown;
   let incomplete: string[] = [];
@@ -26,13 +29,34 @@ export async function loadCapture(path: string): Promise<void> {
   if (s) useApp.setState({ source: { ...s, loading: false } });
 }
 
+/**
+ * Opens a capture for replay once the main process has read its start: a path that is no capture (a
+ * baseline, a folder, a missing file) is an error to show, and must not take the run or capture on screen
+ * away with it. Returns whether it opened.
+ */
+export async function openCapture(path: string): Promise<boolean> {
+  try {
+    await api().call('capture.read', { path, offset: 0, limit: 1 });
+  } catch (e) {
+    useApp.getState().setError(`Could not open ${path}: ${(e as Error).message}`);
+    return false;
+  }
+  const generation = ++opened;
+  useApp.getState().openSource({ kind: 'capture', path, loading: true });
+  useApp.getState().setScreen('replay');
+  loadCapture(path, generation).catch((e: Error) => {
+    useApp.getState().setError(e.message);
+    const s = useApp.getState().source;
+    if (generation === opened && s?.kind === 'capture') useApp.setState({ source: { ...s, loading: false } });
+  });
+  return true;
+}
+
 export function ReplayScreen() {
   const source = useApp((s) => s.source);
   const log = useApp((s) => s.log);
   const playhead = useApp((s) => s.playhead);
   const setPlayhead = useApp((s) => s.setPlayhead);
-  const openSource = useApp((s) => s.openSource);
-  const setError = useApp((s) => s.setError);
   useApp((s) => s.tick);
   const [path, setPath] = useState('');
   const [playing, setPlaying] = useState(false);
@@ -41,14 +65,7 @@ export function ReplayScreen() {
   useEffect(() => {
     api().call('files.recent', {}).then((f) => setKnown(f.captures.map((c) => c.path)), () => setKnown([]));
   }, []);
-  const started = useRef<string | undefined>(undefined);
-
   const capture = source?.kind === 'capture' ? source : undefined;
-  useEffect(() => {
-    if (!capture?.loading || started.current === capture.path) return;
-    started.current = capture.path;
-    loadCapture(capture.path).catch((e: Error) => { setError(e.message); useApp.setState({ source: { ...capture, loading: false } }); });
-  }, [capture, setError]);
 
   useEffect(() => {
     if (!playing) return;
@@ -62,21 +79,10 @@ export function ReplayScreen() {
     return () => clearInterval(id);
   }, [playing, log]);
 
-  const open = async (p: string) => {
-    // A path that does not open must not take the run or capture on screen away with it.
-    try {
-      await api().call('capture.read', { path: p, offset: 0, limit: 1 });
-    } catch (e) {
-      setError(`Could not open ${p}: ${(e as Error).message}`);
-      return;
-    }
-    started.current = undefined;
-    openSource({ kind: 'capture', path: p, loading: true });
-  };
   const t0 = log.firstTime, t1 = log.lastTimeSeen;
   return (
     <div className="screen">
-      <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void open(path.trim()); }}>
+      <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void openCapture(path.trim()); }}>
         <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="capture file (.imprint) in the workspace, e.g. captures/…" className="mono" data-testid="capture-path" list="workspace-captures" />
         <datalist id="workspace-captures" data-testid="workspace-captures">{known.map((c) => <option key={c} value={c} />)}</datalist>
         <button className="primary" type="submit" disabled={!path.trim()}>Open capture</button>

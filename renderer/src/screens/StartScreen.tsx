@@ -1,10 +1,13 @@
 /** Start: engine status, local images, run configuration, compose files, recent captures and baselines. */
 import { useEffect, useMemo, useState } from 'react';
-import type { FileEntry, ImageSummary, RunConfig, Tracing } from '../../../common/api.js';
+import type { FileEntry, ImageSummary, RunState, Tracing } from '../../../common/api.js';
 import { api } from '../api/instance.js';
 import { useApp } from '../store/app-store.js';
 import { loadBaseline } from './BaselinesScreen.js';
-import { parseList, splitCommand } from '../model/run-form.js';
+import { openCapture } from './ReplayScreen.js';
+import { buildComposeConfig, buildRunConfig, type Built } from '../model/run-form.js';
+import { fmtBytes } from '../model/format.js';
+import { LiveRuns } from '../panels/LiveRuns.js';
 
 export function StartScreen() {
   const engine = useApp((s) => s.engine);
@@ -21,7 +24,9 @@ export function StartScreen() {
   const [compose, setCompose] = useState('');
   const [until, setUntil] = useState('');
   const [composeDuration, setComposeDuration] = useState('');
-  const [busy, setBusy] = useState(false);
+  /** Which form's call is in flight: creating containers takes seconds, and the button says so meanwhile. */
+  const [busy, setBusy] = useState<'run' | 'compose'>();
+  const liveRuns = useApp((s) => s.liveRuns);
 
   const refresh = async () => {
     try { useApp.setState({ engine: await api().call('engine.status', {}) }); } catch (e) { setError(String((e as Error).message)); }
@@ -42,38 +47,24 @@ export function StartScreen() {
     return (images ?? []).filter((i) => !q || i.tags.some((t) => t.toLowerCase().includes(q)) || i.id.includes(q));
   }, [images, search]);
 
-  const start = async () => {
-    setBusy(true);
+  /** Starts a run from a form's config, or shows what in the form to fix: nothing starts with a value dropped. */
+  const launch = async <T,>(which: 'run' | 'compose', built: Built<T>, call: (config: T) => Promise<RunState>) => {
+    if ('error' in built) { setError(built.error); return; }
+    setBusy(which);
     try {
-      const config: RunConfig = { image: cfg.image.trim() };
-      const command = splitCommand(cfg.command);
-      if (command.length) config.command = command;
-      const env = parseList(cfg.env); if (env.length) config.env = env;
-      const ports = parseList(cfg.ports); if (ports.length) config.ports = ports;
-      if (cfg.network.trim()) config.network = cfg.network.trim();
-      if (Number(cfg.duration) > 0) config.duration = Number(cfg.duration);
-      Object.assign(config, tracing);
-      const state = await api().call('run.start', config);
+      const state = await call(built.config);
       openSource({ kind: 'run', runId: state.runId }, state);
       setScreen('live');
-    } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
+    } catch (e) { setError((e as Error).message); } finally { setBusy(undefined); }
   };
-  const startCompose = async (file: string) => {
-    setBusy(true);
-    try {
-      const state = await api().call('run.compose', {
-        file,
-        ...(until.trim() ? { until: until.trim() } : {}),
-        ...(Number(composeDuration) > 0 ? { duration: Number(composeDuration) } : {}),
-        ...tracing,
-      });
-      openSource({ kind: 'run', runId: state.runId }, state);
-      setScreen('live');
-    } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
-  };
+  const start = () => launch('run', buildRunConfig(cfg, tracing), (c) => api().call('run.start', c));
+  const startCompose = (file: string) =>
+    launch('compose', buildComposeConfig({ file, until, duration: composeDuration }, tracing), (c) => api().call('run.compose', c));
 
   return (
     <div className="start-screen">
+      {/* Starting another run is allowed; the user just has to know one is still going, and how to reach it. */}
+      {liveRuns.length > 0 && <div className="start-live-runs"><LiveRuns runs={liveRuns} starting /></div>}
       <section className="panel engine-card" aria-label="Engine" data-testid="engine-status">
         <header className="panel-head"><h2>Docker engine</h2><div className="panel-tools"><button onClick={() => void refresh()}>Refresh</button></div></header>
         {!engine ? <div className="empty">Asking the engine…</div> : engine.connected ? (
@@ -101,10 +92,11 @@ export function StartScreen() {
           <div className="row">
             <label>Ports<input value={cfg.ports} onChange={(e) => setCfg({ ...cfg, ports: e.target.value })} placeholder="127.0.0.1:8080:80" className="mono" /></label>
             <label>Network<input value={cfg.network} onChange={(e) => setCfg({ ...cfg, network: e.target.value })} placeholder="default bridge" /></label>
-            <label>Stop after (s)<input value={cfg.duration} onChange={(e) => setCfg({ ...cfg, duration: e.target.value })} inputMode="numeric" placeholder="until it exits" /></label>
+            <label>Stop after<input value={cfg.duration} onChange={(e) => setCfg({ ...cfg, duration: e.target.value })} placeholder="until it exits; 30, 30s, 5m" data-testid="run-duration" /></label>
           </div>
           <TracingOptions value={tracing} onChange={setTracing} />
-          <button className="primary" type="submit" disabled={busy || !cfg.image.trim() || !engine?.connected}>Run with probe</button>
+          <button className="primary" type="submit" disabled={!!busy || !cfg.image.trim() || !engine?.connected}>{busy === 'run' ? 'Starting…' : 'Run with probe'}</button>
+          {busy === 'run' && <p className="muted small" role="status" data-testid="run-starting">Creating the container and attaching the probe…</p>}
         </form>
       </section>
 
@@ -114,10 +106,11 @@ export function StartScreen() {
           <label>Compose file<input value={compose} onChange={(e) => setCompose(e.target.value)} placeholder="path/to/compose.yaml" className="mono" data-testid="compose-path" /></label>
           <div className="row">
             <label>Stop when this service exits<input value={until} onChange={(e) => setUntil(e.target.value)} placeholder="optional" data-testid="compose-until" /></label>
-            <label>Stop after (s)<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} inputMode="numeric" placeholder="optional" /></label>
+            <label>Stop after<input value={composeDuration} onChange={(e) => setComposeDuration(e.target.value)} placeholder="optional; 30, 30s, 5m" data-testid="compose-duration" /></label>
           </div>
           <TracingOptions value={tracing} onChange={setTracing} />
-          <button className="primary" type="submit" disabled={busy || !compose.trim() || !engine?.connected}>Run compose</button>
+          <button className="primary" type="submit" disabled={!!busy || !compose.trim() || !engine?.connected}>{busy === 'compose' ? 'Starting…' : 'Run compose'}</button>
+          {busy === 'compose' && <p className="muted small" role="status" data-testid="compose-starting">Creating the containers and attaching the probe…</p>}
         </form>
         <FileList files={files?.compose} empty="No compose files in the workspace." onOpen={(f) => setCompose(f.path)} testid="compose-files" />
       </section>
@@ -155,7 +148,7 @@ export function StartScreen() {
         <section className="panel recent-card" aria-label="Recent captures">
           <header className="panel-head"><h2>Recent captures</h2></header>
           <FileList files={files?.captures} empty="No captures yet. Every run writes one." testid="recent-captures"
-            onOpen={(f) => { openSource({ kind: 'capture', path: f.path, loading: true }); setScreen('replay'); }} />
+            onOpen={(f) => { void openCapture(f.path); }} />
         </section>
 
         <section className="panel recent-card" aria-label="Baselines">
@@ -176,7 +169,7 @@ function FileList({ files, empty, onOpen, testid }: { files?: FileEntry[]; empty
       {files.slice(0, 12).map((f) => (
         <li key={f.path}>
           <button className="link mono" onClick={() => onOpen(f)} title={f.path}>{f.name}</button>
-          <span className="muted small">{new Date(f.modified).toLocaleString()} · {f.size < 1024 ? `${f.size} B` : `${(f.size / 1024).toFixed(0)} KB`}</span>
+          <span className="muted small">{new Date(f.modified).toLocaleString()} · {fmtBytes(f.size)}</span>
         </li>
       ))}
     </ul>

@@ -29,7 +29,13 @@ export interface AppState {
   engine?: EngineStatus;
   workspace?: string;
   mode?: 'electron' | 'browser';
+  /** The state of the run on screen (none while a capture is). */
   run?: RunState;
+  /**
+   * Every run still going (starting, running or stopping), on screen or not: opening a capture takes a run
+   * off the screen, not out of reach, and its containers keep running until someone stops them.
+   */
+  liveRuns: RunState[];
   source?: Source | CaptureSource;
   log: EventLog;
   tick: number;
@@ -51,6 +57,8 @@ export interface AppState {
   setError(message: string | undefined): void;
   /** Shows a new run or capture: a fresh log. */
   openSource(source: Source | CaptureSource, run?: RunState): void;
+  /** A run's new state, from a push or a call: kept in `liveRuns`, and in `run` when it is on screen. */
+  noteRun(state: RunState): void;
   ingest(events: readonly ImprintEvent[]): void;
   /** Appends events right away (replay), keeping the fold worker's copy in step. */
   appendNow(events: readonly ImprintEvent[]): void;
@@ -73,6 +81,7 @@ const stored = (key: string): string | null => { try { return localStorage.getIt
 
 export const useApp = create<AppState>()((set, get) => ({
   screen: 'start',
+  liveRuns: [],
   log: (() => { const log = new EventLog(); foldSink.reset(log); return log; })(),
   tick: 0,
   panelTick: 0,
@@ -99,7 +108,14 @@ export const useApp = create<AppState>()((set, get) => ({
     foldSink.reset(log);
     // Something new is on screen: an error about an earlier attempt no longer applies to it.
     set((s) => ({ source, run, log, error: undefined, range: null, playhead: null, selection: null, tick: s.tick + 1, panelTick: s.panelTick + 1 }));
+    if (run) get().noteRun(run);
   },
+  noteRun: (state) => set((s) => {
+    const others = s.liveRuns.filter((r) => r.runId !== state.runId);
+    const liveRuns = isLive(state) ? [...others, state] : others;
+    const onScreen = s.source?.kind === 'run' && s.source.runId === state.runId;
+    return onScreen ? { liveRuns, run: state } : { liveRuns };
+  }),
   appendNow: (events) => {
     get().log.append(events);
     foldSink.append(events);
@@ -134,17 +150,33 @@ export const useApp = create<AppState>()((set, get) => ({
   },
 }));
 
+/** A run whose containers may still be going: it can be stopped, and must stay reachable. */
+export function isLive(run: RunState): boolean {
+  return run.status === 'running' || run.status === 'starting' || run.status === 'stopping';
+}
+
 /**
  * After a reload (or a second window): show the run that is going on, with the events it already had.
  * Pushes are already flowing; `ingest` drops the repeats.
  */
 export async function resumeRun(api: ImprintApi): Promise<void> {
-  const runs = await api.call('run.list', {});
-  const active = runs.filter((r) => r.status === 'running' || r.status === 'starting' || r.status === 'stopping').at(-1);
+  const live = (await api.call('run.list', {})).filter(isLive);
+  for (const r of live) useApp.getState().noteRun(r);
+  const active = live.at(-1);
   if (!active || useApp.getState().source) return;
-  useApp.getState().openSource({ kind: 'run', runId: active.runId }, active);
+  await showRun(api, active);
+}
+
+/**
+ * Puts a run on the Live screen with every event it had so far, as a reload does: the way back to a run
+ * after a replay took its place. A run already on screen is only switched to.
+ */
+export async function showRun(api: ImprintApi, run: RunState): Promise<void> {
+  const { source } = useApp.getState();
   useApp.setState({ screen: 'live' });
-  await catchUp(api, active.runId, 0);
+  if (source?.kind === 'run' && source.runId === run.runId) return;
+  useApp.getState().openSource({ kind: 'run', runId: run.runId }, run);
+  await catchUp(api, run.runId, 0);
 }
 
 /**
@@ -163,7 +195,7 @@ async function catchUp(api: ImprintApi, runId: string, offset: number): Promise<
       next = chunk.next;
     }
     const state = (await api.call('run.list', {})).find((r) => r.runId === runId);
-    if (state && mine()) useApp.setState({ run: state });
+    if (state) useApp.getState().noteRun(state);
   } finally {
     const later = held;
     held = undefined;
@@ -180,10 +212,7 @@ export function connectPushes(api: ImprintApi): () => void {
       if (held) held.push(...events);
       else useApp.getState().ingest(events);
     }),
-    api.on('run.state', (state) => {
-      const s = useApp.getState();
-      if (s.source?.kind === 'run' && s.source.runId === state.runId) useApp.setState({ run: state });
-    }),
+    api.on('run.state', (state) => useApp.getState().noteRun(state)),
     api.on('engine.status', (engine) => useApp.setState({ engine })),
     // After a broken push stream: fetch what was missed. The log may hold fewer events than the run's
     // offset (duplicates dropped, none lost), so start a little early; `ingest` drops the overlap.

@@ -4,11 +4,12 @@
  * Keys when focused: + / - zoom, arrows pan, F fits, Esc clears the range.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import { useApp } from '../store/app-store.js';
+import { isLive, useApp } from '../store/app-store.js';
 import { drawTimeline, layoutRows, newTimelineCache, visibleRowCount, type TimelineTheme } from './draw.js';
 import { panBy, timeAtX, zoomAt, type TimeView } from './viewport.js';
 import { CATEGORY_COLOURS } from './draw.js';
 import { CATEGORIES } from '../model/event-log.js';
+import { noEventsText } from '../model/views.js';
 
 const GUTTER = 200;
 const AXIS = 26;
@@ -32,6 +33,9 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
   const setRange = useApp((s) => s.setRange);
   const fontScale = useApp((s) => s.fontScale);
   const theme = useApp((s) => s.theme);
+  const emptyText = useApp((s) => noEventsText(s.source?.kind === 'capture'
+    ? { capture: true, loading: s.source.loading }
+    : { capture: false, live: s.run !== undefined && isLive(s.run) }));
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const cache = useMemo(() => newTimelineCache(), []);
@@ -172,7 +176,7 @@ export function Timeline({ marks = [], maxHeight = 440 }: { marks?: readonly Tim
       </header>
       <div ref={wrap} className="timeline-canvas-wrap" style={{ height }}>
         {log.length === 0
-          ? <div className="empty">No events yet. They appear here as the container runs.</div>
+          ? <div className="empty" data-testid="timeline-empty">{emptyText}</div>
           : <canvas
               ref={canvas}
               data-testid="timeline"
