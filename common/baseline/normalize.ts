@@ -24,11 +24,11 @@ export function looksRandom(s: string): boolean {
 
 /**
  * Python's tempfile names: 8 characters drawn from [a-z0-9_] (`_RandomNameSequence`) after a prefix (`tmp` by
- * default, or the caller's `myapp_` / `myapp-`) and before an optional suffix (`.json`). The draw can be all
+ * default, or the caller's `myapp_` / `myapp-`) and before an optional suffix (`.json`, `.tar.gz`). The draw can be all
  * letters (`tmptoxuxlzi`), so looksRandom cannot tell it from a word: the shape alone decides. The split is always
  * "the last 8 characters before the suffix", so the kept prefix is the same for every draw.
  */
-const PY_TEMP = /^(tmp|.*[-_])[a-z0-9_]{8}(\.[A-Za-z0-9]{1,8})?$/;
+const PY_TEMP = /^(tmp|.*[-_])[a-z0-9_]{8}((?:\.[A-Za-z0-9]{1,8}){0,2})$/;
 /** The unprefixed draw, as `_get_default_tempdir` writes it to probe each candidate directory (`/tmp/s8aqqmpf`). */
 const PY_TEMP_BARE = /^[a-z0-9_]{8}$/;
 
@@ -36,7 +36,7 @@ const PY_TEMP_BARE = /^[a-z0-9_]{8}$/;
 function pythonTempName(seg: string): string | undefined {
   if (PY_TEMP_BARE.test(seg)) return '*';
   const m = PY_TEMP.exec(seg);
-  return m ? `${m[1]}*${m[2] ?? ''}` : undefined;
+  return m ? `${m[1]}*${m[2]}` : undefined;
 }
 
 /**
@@ -75,7 +75,8 @@ export function normalizeSegment(seg: string, inTemp = false): string {
     looksRandom(tail) || ALL_DIGITS.test(tail) ? `${head}*` : m);
   if (/^tmp[A-Za-z0-9_]{6,}$/.test(out) && looksRandom(out.slice(3).replace(/_/g, ''))) out = 'tmp*';
   const pid = PID_SUFFIX.exec(out);
-  if (pid && !/\.so(\.|$)/.test(pid[1]!)) out = `${pid[1]}.*${pid[2] ?? ''}`;
+  // postgres's socket names its port (.s.PGSQL.5432): a chosen number
+  if (pid && !/\.so(\.|$)/.test(pid[1]!) && pid[1] !== '.s.PGSQL') out = `${pid[1]}.*${pid[2] ?? ''}`;
   // Numbers after a separator, like redis's temp-<pid>.rdb or nginx's client_body/0000000001.
   // (The word before starts after a non-alphanumeric, so a long name is scanned once, not from every letter.)
   out = out.replace(/(?<![A-Za-z0-9])([A-Za-z0-9]*)([-_])\d+(?=$|\.[A-Za-z]+$)/, (m, word: string, sep: string) =>
@@ -156,7 +157,7 @@ const URL_PASSWORD = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:'
  * value has a `:`, so `-u 1000` and `-u nobody` stay while a `user:group` (docker, chpst) is masked too: a group cannot
  * be told from a password. The user is kept. A URL after `-u` (redis-cli -u) is left to URL_PASSWORD.
  */
-const USER_FLAG = /^(?:-[uU]|--user|--proxy-user)$/;
+const USER_FLAG = /^(?:-[A-Za-z]*[uU]|--user|--proxy-user)$/; // -u, or short flags ending in it (curl -fsSu)
 const USER_ATTACHED = /^(-[uU]|--(?:proxy-)?user=)(.+)$/;
 const USER_PASSWORD = /^([^:/]*:)(?!\/\/).+$/;
 
@@ -202,7 +203,7 @@ const IN_SCRIPT: [RegExp, typeof maskValue | string][] = [
   [new RegExp(`((?:^|\\s)(?:${SECRET_FLAGS})\\s+)${VALUE}`, 'gi'), maskValue],
   [new RegExp(`((?:^|\\s)['"]?${SECRET_KEY})${VALUE}`, 'gi'), maskValue],
   [new RegExp(`(\\b(?:${MYSQL})\\b[^\\n;|&]*?\\s-p)${VALUE}`, 'g'), maskValue],
-  [new RegExp(`((?:^|\\s)(?:-[uU]\\s*|--(?:proxy-)?user[\\s=]\\s*))${VALUE}`, 'g'), maskUserValue],
+  [new RegExp(`((?:^|\\s)(?:-[A-Za-z]*[uU]\\s*|--(?:proxy-)?user[\\s=]\\s*))${VALUE}`, 'g'), maskUserValue],
 ];
 
 function maskSecretsInScript(script: string): string {

@@ -21,7 +21,7 @@ export function exportPolicy(baseline: Baseline, to: ExportTarget, service?: str
 export function exportWarnings(baseline: Baseline, to: ExportTarget): string[] {
   const out: string[] = [];
   if (to === 'seccomp' && baseline.learned.seccomp === 'default') {
-    out.push('the baseline was learned under the engine\'s default seccomp profile: calls it denied were never seen; learn with --seccomp-profile unconfined for a complete set');
+    out.push('the baseline was learned under the engine\'s default seccomp profile: calls it denied were never seen; for a complete set, record the learning runs with `imprint run/up --seccomp-unconfined` (in the app: "Run without Docker\'s seccomp profile") and learn again');
   }
   const flaky = Object.entries(baseline.services).filter(([, s]) => s.runs < baseline.learned.runs);
   if (flaky.length) out.push(`service(s) ${flaky.map(([n]) => n).join(', ')} took part in fewer runs than the baseline has`);

@@ -143,18 +143,16 @@ export async function followSession(session: RunSession, mode: OutputMode): Prom
   return result.status === 'failed' ? 125 : 1;
 }
 
-/** 128 + the stop signals images use (SIGINT, SIGQUIT, SIGTERM): an app ending on one was stopped, not failing. */
-const STOPPED_CODES = new Set([0, 130, 131, 143]);
-
 /**
- * A run that --duration ended, complete, and whose every service ended on the stop signal (or cleanly) did
- * what was asked: `imprint run --duration 30 IMG --capture x` under `set -e` in CI must not fail on the
- * 143 of a server that was told to stop. A crash before the end, or a kill after the grace period (the
- * capture is then incomplete), keeps its code.
+ * A run that --duration ended, complete, and whose every service exited cleanly or ended on the stop
+ * signal after Imprint sent it (128 + its image's STOPSIGNAL: 143 for SIGTERM, 130, 138...) did what was
+ * asked: `imprint run --duration 30 IMG --capture x` under `set -e` in CI must not fail on the 143 of a
+ * server that was told to stop. A service that died before the stop, or a kill after the grace period
+ * (137; the capture is then incomplete), keeps its code.
  */
 export function endedOnSchedule(r: RunResult): boolean {
   return r.stoppedBy === 'duration' && r.status === 'exited' && r.complete
-    && r.services.every((s) => s.exitCode !== undefined && STOPPED_CODES.has(s.exitCode));
+    && r.services.every((s) => s.exitCode === 0 || (s.stopped === true && s.exitCode !== undefined && s.exitCode > 128 && s.exitCode !== 137));
 }
 
 function printSummary(session: RunSession, r: RunResult): void {

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { EngineError } from './connection.js';
 import { interpolateTree, InterpolationError, parseDotEnv, type Env } from './compose-interpolate.js';
-import { parseLongMount, parseShortMount, parseTmpfs, topLevelVolumes, type ComposeVolume, type Mount } from './mounts.js';
+import { MountSyntaxError, parseLongMount, parseShortMount, parseTmpfs, topLevelVolumes, type ComposeVolume, type Mount } from './mounts.js';
 
 export interface ComposeService {
   name: string;
@@ -187,14 +187,24 @@ function serviceMounts(s: Record<string, unknown>, name: string, baseDir: string
   const where = `services.${name}.volumes`;
   if (s.volumes !== undefined && !Array.isArray(s.volumes)) throw invalid(`${where} must be a list`);
   for (const [i, v] of ((s.volumes as unknown[] | undefined) ?? []).entries()) {
-    const m = typeof v === 'string' ? parseShortMount(v, baseDir) : parseLongMount(v, baseDir, `${where}[${i}]`, warnings);
+    const m = composeMount(() => (typeof v === 'string' ? parseShortMount(v, baseDir, `${where}[${i}]`) : parseLongMount(v, baseDir, `${where}[${i}]`, warnings)));
     if (m.type === 'volume' && m.source !== undefined && !volumeNames.has(m.source)) {
       throw invalid(`${where}[${i}] uses volume '${m.source}', which is not declared under the top-level volumes`);
     }
     mounts.push(m);
   }
-  mounts.push(...parseTmpfs(s.tmpfs, `services.${name}.tmpfs`));
+  mounts.push(...composeMount(() => parseTmpfs(s.tmpfs, `services.${name}.tmpfs`)));
   return mounts;
+}
+
+/** A mount's syntax error, as the compose file's. */
+function composeMount<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof MountSyntaxError) throw invalid(err.message);
+    throw err;
+  }
 }
 
 /** Services ordered so that each comes after what it depends on; a cycle is an error. */

@@ -24,6 +24,9 @@ export interface ComposeVolume {
 
 const invalid = (msg: string) => new EngineError('compose-invalid', msg, 'fix the compose file');
 
+/** A `SRC:DST[:OPTIONS]` that does not parse: the caller (compose or `-v`) says how to fix it. */
+export class MountSyntaxError extends Error {}
+
 /** Host paths start with `/`, `.` or `~`; anything else names a volume. */
 function isHostPath(s: string): boolean {
   return s.startsWith('/') || s.startsWith('.') || s.startsWith('~');
@@ -35,7 +38,7 @@ function hostPath(source: string, baseDir: string): string {
 }
 
 function containerPath(target: string, where: string): string {
-  if (!target.startsWith('/')) throw invalid(`${where}: the path inside the container must be absolute, not '${target}'`);
+  if (!target.startsWith('/')) throw new MountSyntaxError(`${where}: the path inside the container must be absolute, not '${target}'`);
   return target;
 }
 
@@ -46,7 +49,7 @@ function containerPath(target: string, where: string): string {
  */
 export function parseShortMount(spec: string, baseDir: string, where = 'volumes'): Mount {
   const parts = spec.split(':');
-  if (parts.length > 3 || parts.some((p) => p === '')) throw invalid(`${where}: '${spec}' is not SRC:DST[:ro|rw] or DST`);
+  if (parts.length > 3 || parts.some((p) => p === '')) throw new MountSyntaxError(`${where}: '${spec}' is not SRC:DST[:ro|rw] or DST`);
   if (parts.length === 1) return { type: 'volume', target: containerPath(parts[0]!, where), readOnly: false };
   const [source, target, options = ''] = parts as [string, string, string?];
   const readOnly = options.split(',').includes('ro');
@@ -111,7 +114,8 @@ export function parseVolumeFlags(specs: readonly string[], baseDir = process.cwd
     try {
       return parseShortMount(s, baseDir, '--volume');
     } catch (err) {
-      throw new EngineError('create-failed', (err as Error).message, 'write it like docker\'s -v: /host/dir:/in/container[:ro], or volume:/path');
+      if (!(err instanceof MountSyntaxError)) throw err;
+      throw new EngineError('create-failed', err.message, 'write it like docker\'s -v: /host/dir:/in/container[:ro], or volume:/path');
     }
   });
 }

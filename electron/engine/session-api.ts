@@ -66,6 +66,8 @@ export interface ServiceResult {
   complete: boolean;
   /** Frames proven missing (seq gaps). */
   missing: number;
+  /** It ended after Imprint asked it to stop (Ctrl-C, --duration, --until): its code answers that. */
+  stopped?: boolean;
 }
 
 export interface RunResult {

@@ -44,6 +44,8 @@ class ContainerRun {
   stderrCarry = '';
   /** Reading is paused while the capture file catches up. */
   paused = false;
+  /** Its stream ended after Imprint had asked every container to stop: its exit answers that request. */
+  endedAfterStop = false;
   constructor(readonly service: string, readonly pc: ProbedContainer) {
     this.stream = new ProbeStream(service, pc.id.slice(0, 12));
   }
@@ -354,6 +356,7 @@ class Session implements RunSession {
   /** Waits for one container to end, reads its exit state, and finishes the run when all have. */
   private async monitor(run: ContainerRun): Promise<void> {
     const ended = await run.pc.streamEnded;
+    run.endedAfterStop = this.stopRequested;
     this.apply(run, run.stream.finish());
     if (run.stderrCarry) { this.output(run, 'probe', run.stderrCarry); run.stderrCarry = ''; }
     try {
@@ -428,6 +431,7 @@ class Session implements RunSession {
       if (r.exit?.exitCode !== undefined) out.exitCode = r.exit.exitCode;
       if (r.exit?.oomKilled) out.oomKilled = true;
       if (r.exit?.error) out.error = r.exit.error;
+      if (r.endedAfterStop) out.stopped = true;
       return out;
     });
     const problems = new Set<CompletenessProblem>();
@@ -608,6 +612,17 @@ export async function startCompose(config: ComposeConfig, opts: SessionOptions =
   // The run's own volumes are named as its networks are; an external one is the engine's, by its name.
   const external = new Map(project.volumes.flatMap((v) => (v.external ? [[v.name, v.external] as const] : [])));
   const volumeName = (n: string) => external.get(n) ?? `imprint-${id}_${n}`;
+  // An external volume is the user's: the engine would create a missing one, empty and unlabelled, and
+  // keep it after the run, as compose refuses to.
+  const mounted = new Set(project.services.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source ? [m.source] : []))));
+  for (const [key, engineName] of external) {
+    if (!mounted.has(key)) continue;
+    await conn.docker.getVolume(engineName).inspect().catch((err: unknown) => {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      throw new EngineError('compose-invalid', `external volume '${engineName}' (volumes.${key}) does not exist`,
+        `create it (docker volume create ${engineName}), or drop 'external: true' so that each run makes its own`);
+    });
+  }
   const usedVolumes = new Set(project.services.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source && !external.has(m.source) ? [m.source] : []))));
   const used = new Set(project.services.flatMap((s) => s.networks));
   const specs: ContainerSpec[] = project.services.map((s) => {

@@ -1,6 +1,7 @@
 /** A compose file of three services where one calls the other two by name, on the real dockerd. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +112,22 @@ test('a compose run ends when every service has exited (first non-zero code), or
     assert.equal(a.exitCode, 5);
     assert.equal(a.complete, true, a.problems.join());
     assert.deepEqual(await leftovers(all.id), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an external volume that does not exist is an error naming the fix, and none is created', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'imprint-extvol-'));
+  const missing = `imprint-test-missing-${process.pid}`;
+  try {
+    const file = join(dir, 'compose.yaml');
+    await writeFile(file, `services:\n  app: { image: imprint-fixture/busybox:latest, command: ["true"], volumes: ["data:/data"] }\nvolumes:\n  data: { external: true, name: ${missing} }\n`);
+    const err = await startCompose({ file }, { labels: TEST_LABELS }).catch((e: unknown) => e);
+    assert.ok(err instanceof EngineError && err.code === 'compose-invalid', String(err));
+    assert.match(err.message, new RegExp(`external volume '${missing}' \\(volumes\\.data\\) does not exist`));
+    assert.match(err.fix ?? '', /docker volume create/);
+    assert.equal(execFileSync('docker', ['volume', 'ls', '-q', '--filter', `name=${missing}`]).toString().trim(), '');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

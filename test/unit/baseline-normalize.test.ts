@@ -188,3 +188,12 @@ test('a star in a name is a character, not a pattern: a file named * allows no o
   // folded runs still collapse, escapes never do
   assert.equal(normalizePath('/tmp/**'), '/tmp/\\*\\*');
 });
+
+test('QA round 2: compound suffixes, the postgres socket port, combined curl flags', () => {
+  for (const draw of ['tmpabcdefgh', 'tmp_s8e_e1q', 'tmptc9h2qyz']) assert.equal(normalizePath(`/tmp/${draw}.tar.gz`), '/tmp/tmp*.tar.gz');
+  assert.equal(normalizePath('/var/run/postgresql/.s.PGSQL.5432'), '/var/run/postgresql/.s.PGSQL.5432');
+  assert.equal(normalizePath('/var/run/postgresql/.s.PGSQL.5432.lock'), '/var/run/postgresql/.s.PGSQL.5432.lock');
+  assert.equal(argvPattern(['curl', '-fsSu', 'admin:hunter2', 'http://x/'], 4), 'curl -fsSu admin:*** http://x/');
+  assert.equal(argvPattern(['sh', '-c', 'curl -su admin:hunter2 http://x/; true'], 3), "sh -c 'curl -su admin:*** http://x/; true'");
+  assert.equal(argvPattern(['ls', '-lu', '/srv'], 3), 'ls -lu /srv', 'no colon: nothing to mask');
+});

@@ -66,5 +66,8 @@ test('mounts reach the engine: binds that may create their folder as Binds, the 
     Mounts: [{ Type: 'bind', Source: '/a', Target: '/b', ReadOnly: false }, { Type: 'tmpfs', Source: '', Target: '/t' }],
   });
   assert.deepEqual(engineMounts([]), {});
-  assert.throws(() => parseVolumeFlags(['x:y']), (e: Error & { fix?: string }) => /absolute/.test(e.message) && /docker's -v/.test(e.fix ?? ''));
+  // one fix, the -v one: not the compose file's as well
+  assert.throws(() => parseVolumeFlags(['x:y']), (e: Error & { fix?: string }) => /absolute/.test(e.message) && /docker's -v/.test(e.fix ?? '') && !/compose/.test(e.message));
+  assert.throws(() => parseCompose('services:\n  a: { image: x, volumes: ["data:rel"] }\nvolumes: { data: {} }\n'),
+    (e: Error & { code?: string }) => e.code === 'compose-invalid' && /services\.a\.volumes\[0\]: the path inside the container must be absolute/.test(e.message));
 });

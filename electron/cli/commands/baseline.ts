@@ -71,7 +71,10 @@ async function learnCommand(captures: string[], flags: BaselineFlags): Promise<v
   // Calls the default profile denies are invisible under it: one such run makes the learned set partial.
   const seccomp = (flags.seccompProfile ?? (profiles.has('default') ? 'default' : 'unconfined')) as 'default' | 'unconfined';
   if (seccomp === 'default') {
-    console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record learning runs with seccomp unconfined');
+    console.error('imprint baseline: note: learned under the engine\'s default seccomp profile; for a complete syscall set record the learning runs with `imprint run/up --seccomp-unconfined`');
+  } else if (profiles.has('default')) {
+    // The flag changes the label, not what the captures saw: say so, or the seccomp export's caveat vanishes silently.
+    console.error('imprint baseline: warning: --seccomp-profile unconfined, but the captures were recorded under the default profile: calls it denied are missing from them, and `imprint check` will now run unconfined');
   }
   const onBound = (note: BoundNote, run: LearningRun) => console.error(`imprint baseline: warning: ${pathOf.get(run)}: ${describeBound(note)}`);
   const learned = learnBaseline(runs, { seccomp, onBound });
