@@ -138,6 +138,15 @@ export const captureChunkSchema = z.object({
 export type CaptureChunk = z.infer<typeof captureChunkSchema>;
 
 export const baselineFileSchema = z.object({ path: z.string(), yaml: z.string() });
+
+export const POLICY_TARGETS = ['seccomp', 'networkpolicy', 'apparmor', 'falco'] as const;
+const policyArgs = z.object({ baseline: path, to: z.enum(POLICY_TARGETS), service: name.optional() }).strict();
+export const policyTextSchema = z.object({
+  text: z.string(),
+  /** Caveats to read before enforcing it (learned under the default seccomp profile, cut lists...). */
+  warnings: z.array(z.string()),
+});
+export type PolicyText = z.infer<typeof policyTextSchema>;
 export type BaselineFile = z.infer<typeof baselineFileSchema>;
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R) {
@@ -163,6 +172,10 @@ export const apiMethods = {
   'baseline.learn': method(z.object({ captures: z.array(path).min(1).max(64), out: path, replace: z.boolean().optional() }).strict(), baselineFileSchema),
   'baseline.read': method(z.object({ path }).strict(), baselineFileSchema),
   'baseline.write': method(z.object({ path, yaml: z.string().max(16 * 1024 * 1024) }).strict(), baselineFileSchema),
+  /** A policy from a baseline file, as `imprint export` makes it (same function, same bytes). */
+  'policy.preview': method(policyArgs, policyTextSchema),
+  /** The same, written to `out` in the workspace; an existing `out` is replaced only with `replace: true`. */
+  'policy.write': method(policyArgs.extend({ out: path, replace: z.boolean().optional() }).strict(), policyTextSchema.extend({ path: z.string() })),
   /** Open an http(s) link in the user's browser (Electron: shell.openExternal; browser mode: refused). */
   'shell.openExternal': method(z.object({ url: z.string().url().max(2048) }).strict(), z.object({ opened: z.boolean() })),
 } as const;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServe, type Serving } from '../../electron/server/serve.js';
 import { parseBaseline } from '../../common/baseline/file.js';
 import { awkwardCapture, fixtureCapture } from './fixture-capture.js';
@@ -355,5 +356,32 @@ test('baselines screen: a good load clears an earlier failure, a failed save hid
   const count = page.getByTestId('deviation-count');
   assert.equal(await count.textContent(), '0');
   assert.doesNotMatch(await count.getAttribute('class') ?? '', /danger/);
+  assert.deepEqual(browser.errors, []);
+});
+
+test('policies: the loaded baseline as a NetworkPolicy, byte for byte what imprint export prints, saved into the workspace', async () => {
+  const { page } = browser;
+  await page.keyboard.press('b');
+  await page.getByTestId('baseline-load-path').fill('baseline.yaml');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await page.getByTestId('baseline-loaded').waitFor();
+  const panel = page.getByTestId('policy-export');
+  await panel.getByTestId('policy-target').selectOption('networkpolicy');
+  await panel.getByTestId('policy-text').filter({ hasText: 'kind: NetworkPolicy' }).waitFor();
+  const cli = execFileSync(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', 'export', join(dir, 'baseline.yaml'), '--to', 'networkpolicy'], { encoding: 'utf8' });
+  assert.equal(await panel.getByTestId('policy-text').textContent(), cli, 'the same function, the same bytes');
+  assert.equal(await panel.getByTestId('policy-out').inputValue(), 'baseline.networkpolicy.yaml');
+  await panel.getByRole('button', { name: 'Save policy' }).click();
+  await panel.getByTestId('policy-saved').filter({ hasText: 'baseline.networkpolicy.yaml' }).waitFor();
+  assert.equal(await readFile(join(dir, 'baseline.networkpolicy.yaml'), 'utf8'), cli);
+  // a second save asks first; a seccomp profile is one service's, so one is chosen for it
+  await panel.getByRole('button', { name: 'Save policy' }).click();
+  await panel.getByTestId('policy-error').filter({ hasText: /already exists/ }).waitFor();
+  await panel.getByTestId('policy-target').selectOption('seccomp');
+  await panel.getByTestId('policy-text').filter({ hasText: '"defaultAction": "SCMP_ACT_ERRNO"' }).waitFor();
+  assert.equal(await panel.getByTestId('policy-service').inputValue(), 'api');
+  assert.equal(await panel.getByTestId('policy-out').inputValue(), 'baseline.api.seccomp.json');
+  await panel.scrollIntoViewIfNeeded();
+  await screenshot(page, 'baselines-policy');
   assert.deepEqual(browser.errors, []);
 });

@@ -11,6 +11,8 @@ import { CaptureCollector, learningRun, type CaptureInput } from '../../../commo
 import { MAX_CAPTURE_LINE, parseCaptureLine } from '../../../common/capture.js';
 import { BASELINE_SCHEMA_FILE, parseBaseline, stringifyBaseline } from '../../../common/baseline/file.js';
 import { learnBaseline, type LearningRun } from '../../../common/baseline/learn.js';
+import { ExportError, exportPolicy, exportWarnings, type ExportTarget } from '../../../common/export/index.js';
+import type { PolicyText } from '../../../common/api.js';
 import { probeBlindSpots, sequenceGaps } from '../../../common/baseline/check.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { schemaRef } from '../../capture/schema-ref.js';
@@ -118,13 +120,15 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
     };
   });
 
-  dispatcher.register('baseline.read', async ({ path }) => {
+  async function readBaselineFile(path: string): Promise<{ path: string; yaml: string }> {
     if (!YAML.test(path)) throw new UserError('a baseline file ends in .yaml or .yml');
     const abs = await workspace.existing(path);
     const info = await stat(abs);
     if (info.size > 16 * 1024 * 1024) throw new UserError(`${path} is too large for a baseline`);
     return { path: workspace.display(abs), yaml: await readFile(abs, 'utf8') };
-  });
+  }
+
+  dispatcher.register('baseline.read', ({ path }) => readBaselineFile(path));
 
   dispatcher.register('baseline.write', async ({ path, yaml }) => {
     if (!YAML.test(path)) throw new UserError('a baseline file ends in .yaml or .yml');
@@ -132,6 +136,30 @@ export function registerFilesService(dispatcher: Dispatcher, workspace: Workspac
     const abs = await workspace.writable(path);
     await writeFileAtomic(abs, yaml);
     return { path: workspace.display(abs), yaml };
+  });
+
+  /** The baseline at `path` turned into `to`, as `imprint export` does it. */
+  async function policyOf(path: string, to: ExportTarget, service: string | undefined): Promise<PolicyText> {
+    const { yaml } = await readBaselineFile(path);
+    const baseline = parseBaseline(yaml);
+    try {
+      return { text: exportPolicy(baseline, to, service), warnings: exportWarnings(baseline, to) };
+    } catch (err) {
+      if (err instanceof ExportError) throw new UserError(err.message.replace(/pass --service/, 'choose a service'));
+      throw err;
+    }
+  }
+
+  dispatcher.register('policy.preview', ({ baseline, to, service }) => policyOf(baseline, to, service));
+
+  dispatcher.register('policy.write', async ({ baseline, to, service, out, replace }) => {
+    const policy = await policyOf(baseline, to, service);
+    const abs = await workspace.writable(out);
+    if (abs === await workspace.existing(baseline).catch(() => undefined)) throw new UserError(`${out} is the baseline itself: choose another file name`);
+    // An enforced policy may be in use where it is: never replaced by a click by accident.
+    if (!replace && existsSync(abs)) throw new UserError(`${out} already exists: choose another name, or tick "Replace it if the file exists"`);
+    await writeFileAtomic(abs, policy.text);
+    return { ...policy, path: workspace.display(abs) };
   });
 
   dispatcher.register('baseline.learn', async ({ captures, out, replace }) => {

@@ -12,6 +12,7 @@ import { useBaseline } from '../store/baseline-store.js';
 import { applyDecisions, diffBaselines, suggestPattern, type Decision, type DiffEntry } from '../baseline/diff.js';
 import { useFolds } from '../store/folds.js';
 import { fmtSpan } from '../timeline/Timeline.js';
+import { PolicyExport } from '../panels/PolicyExport.js';
 
 export async function loadBaseline(path: string): Promise<void> {
   try {
@@ -31,6 +32,7 @@ export function BaselinesScreen() {
         <SaveAndLoad />
         <LearningCurve />
       </div>
+      <PolicyExport />
       <BaselineReview />
     </div>
   );
