@@ -80,16 +80,22 @@ export function falcoItems(name: string, svc: ServiceBaseline, sharedImage = fal
   return { items, notes };
 }
 
+/** Image repositories more than one service of the baseline runs: counted over the whole baseline, since
+ * exporting one service still has to tell it from its image's siblings. */
+export function sharedImages(baseline: Baseline): Map<string, string[]> {
+  const byImage = new Map<string, string[]>();
+  for (const [name, svc] of Object.entries(baseline.services)) {
+    if (svc.image) byImage.set(imageRepository(svc.image), [...(byImage.get(imageRepository(svc.image)) ?? []), name]);
+  }
+  return new Map([...byImage].filter(([, names]) => names.length > 1));
+}
+
 export function falcoRulesYaml(baseline: Baseline, service?: string): string {
   const all: Record<string, unknown>[] = [];
   const notes: string[] = [];
-  // Counted over the whole baseline: exporting one service still has to tell it from its image's siblings.
-  const perImage = new Map<string, number>();
-  for (const svc of Object.values(baseline.services)) {
-    if (svc.image) perImage.set(imageRepository(svc.image), (perImage.get(imageRepository(svc.image)) ?? 0) + 1);
-  }
+  const shared = sharedImages(baseline);
   for (const [name, svc] of selectServices(baseline, service)) {
-    const r = falcoItems(name, svc, svc.image !== undefined && (perImage.get(imageRepository(svc.image)) ?? 0) > 1);
+    const r = falcoItems(name, svc, svc.image !== undefined && shared.has(imageRepository(svc.image)));
     all.push(...r.items);
     notes.push(...r.notes.map((n) => `${name}: ${n}`));
   }

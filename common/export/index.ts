@@ -1,7 +1,7 @@
 /** Policy exports from a baseline: one entry point per target format, all pure (text in, text out). */
 import type { Baseline } from '../baseline/schema.js';
 import { apparmorProfiles } from './apparmor.js';
-import { falcoRulesYaml } from './falco.js';
+import { falcoRulesYaml, sharedImages } from './falco.js';
 import { networkPolicyYaml } from './networkpolicy.js';
 import { seccompJson } from './seccomp.js';
 
@@ -22,6 +22,11 @@ export function exportWarnings(baseline: Baseline, to: ExportTarget): string[] {
   const out: string[] = [];
   if (to === 'seccomp' && baseline.learned.seccomp === 'default') {
     out.push('the baseline was learned under the engine\'s default seccomp profile: calls it denied were never seen; for a complete set, record the learning runs with `imprint run/up --seccomp-unconfined` (in the app: "Run without Docker\'s seccomp profile") and learn again');
+  }
+  if (to === 'falco') {
+    for (const [image, names] of sharedImages(baseline)) {
+      out.push(`${names.join(', ')} run the same image (${image}): their rules also match the service name (compose label, Kubernetes container name or container name), so keep those names where the rules run`);
+    }
   }
   const flaky = Object.entries(baseline.services).filter(([, s]) => s.runs < baseline.learned.runs);
   if (flaky.length) out.push(`service(s) ${flaky.map(([n]) => n).join(', ')} took part in fewer runs than the baseline has`);

@@ -90,6 +90,9 @@ test('Falco: services that share an image are told apart by name, also when one 
     assert.match(worker, /container\.image\.repository = "shop\/app" and \(container\.label\.com\.docker\.compose\.service = "worker" or k8s\.container\.name = "worker" or container\.name = "worker"\)/);
     assert.match(text, /note: worker: another service runs shop\/app too/);
   }
+  // said where it is read too: the CLI prints export warnings on stderr, the app above the text
+  assert.match(exportWarnings(shared, 'falco').join('\n'), /web, worker run the same image \(shop\/app\)/);
+  assert.deepEqual(exportWarnings(baseline, 'falco').filter((w) => /same image/.test(w)), []);
   const web = String((parse(exportPolicy(baseline, 'falco')) as Record<string, unknown>[]).find((i) => i.macro === 'imprint_web_container')!.condition);
   assert.doesNotMatch(web, /compose\.service/, 'an image of its own is scope enough');
 });
