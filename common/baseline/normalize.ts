@@ -137,15 +137,20 @@ function quoteWord(w: string): string {
   return `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Flags whose next word is a secret (redis-cli -a, --requirepass, --password, --token...). */
-const SECRET_FLAGS = '-a|--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret';
+/** Flags whose next word is a secret (--requirepass, --password, --token, openssl's -passin pass:x...). */
+const SECRET_FLAGS = '--requirepass|--masterauth|--password|--pass|--passwd|--token|--api-?key|--secret|-pass|-passin|-passout';
 const SECRET_FLAG = new RegExp(`^(${SECRET_FLAGS})$`, 'i');
+/** Programs whose short flag is a password: redis-cli's `-a`, sshpass's `-p` (for any other program `cp -a`
+ * and `ssh -p 22` mean something else). */
+const SHORT_SECRET: Record<string, string> = {
+  'redis-cli': '-a', 'redis-benchmark': '-a', 'valkey-cli': '-a', 'keydb-cli': '-a', sshpass: '-p',
+};
 /** Keys whose value is a secret: `--password=x`, `password=x`, `api_key=x`, `--api-key=x`, `DB_TOKEN=x`. */
 const SECRET_KEY = '(?:--?)?[\\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key)[\\w.-]*=';
 /** `--password=x` and the like, `-pSECRET` (mysql-style), `Authorization: ...`, `Bearer x`. */
 const SECRET_INLINE = new RegExp(`^(${SECRET_KEY}).+$`, 'i');
 const MYSQL = 'mysql|mysqladmin|mysqldump|mariadb';
-const SECRET_HEADER = /^((?:authorization|proxy-authorization)\s*:\s*|bearer\s+).+$/i;
+const SECRET_HEADER = /^((?:authorization|proxy-authorization|x-api-key|x-auth-token)\s*:\s*|bearer\s+).+$/i;
 /**
  * `scheme://user:password@host` and `redis://:password@host`: the password runs to the authority's last `@` (an `@`
  * in a password is often left unencoded), never past a `/`, `?` or `#`, so `http://host:8080/a@b` is no password.
@@ -167,6 +172,9 @@ export function maskSecretArgs(argv: readonly string[]): string[] {
   return argv.map((w, i) => {
     const prev = i > 0 ? argv[i - 1]! : '';
     if (SECRET_FLAG.test(prev)) return '***';
+    const shortSecret = SHORT_SECRET[(argv[0] ?? '').split('/').pop()!];
+    if (shortSecret && i > 0 && prev === shortSecret) return '***';
+    if (shortSecret && new RegExp(`^${shortSecret}.+`).test(w)) return `${shortSecret}***`;
     if (USER_FLAG.test(prev)) return w.replace(USER_PASSWORD, '$1***').replace(URL_PASSWORD, '$1***');
     if (i > 0 && IS_MYSQL.test((argv[0] ?? '').split('/').pop()!) && /^-p.+/.test(w)) return '-p***';
     // A shell script (`sh -c '...'`, `bash -lc`) is one word: the same secrets, inside it. Its first word is not the
@@ -197,12 +205,14 @@ const maskUserValue = (_m: string, head: string, value: string): string => {
  * only its value, so the `;`, `|`, `&&` that follow stay. */
 const IN_SCRIPT: [RegExp, typeof maskValue | string][] = [
   // A quoted header runs to its closing quote (an AWS signature has `;` and spaces); a bare one is one word.
-  [/((["'])(?:proxy-)?authorization\s*:\s*)(?:(?!\2)[^\n])+/gi, '$1***'],
-  [new RegExp(`((?:^|[\\s=])(?:proxy-)?authorization\\s*:\\s*)${BARE}`, 'gi'), '$1***'],
+  [/((["'])(?:(?:proxy-)?authorization|x-api-key|x-auth-token)\s*:\s*)(?:(?!\2)[^\n])+/gi, '$1***'],
+  [new RegExp(`((?:^|[\\s=])(?:(?:proxy-)?authorization|x-api-key|x-auth-token)\\s*:\\s*)${BARE}`, 'gi'), '$1***'],
   [new RegExp(`(\\bbearer\\s+)${BARE}`, 'gi'), '$1***'],
   [new RegExp(`((?:^|\\s)(?:${SECRET_FLAGS})\\s+)${VALUE}`, 'gi'), maskValue],
   [new RegExp(`((?:^|\\s)['"]?${SECRET_KEY})${VALUE}`, 'gi'), maskValue],
   [new RegExp(`(\\b(?:${MYSQL})\\b[^\\n;|&]*?\\s-p)${VALUE}`, 'g'), maskValue],
+  ...Object.entries(SHORT_SECRET).map(([program, flag]): [RegExp, typeof maskValue] =>
+    [new RegExp(`(\\b${program}\\b[^\\n;|&]*?\\s${flag}\\s*)${VALUE}`, 'g'), maskValue]),
   [new RegExp(`((?:^|\\s)(?:-[A-Za-z]*[uU]\\s*|--(?:proxy-)?user[\\s=]\\s*))${VALUE}`, 'g'), maskUserValue],
 ];
 

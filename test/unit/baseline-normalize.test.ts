@@ -197,3 +197,16 @@ test('QA round 2: compound suffixes, the postgres socket port, combined curl fla
   assert.equal(argvPattern(['sh', '-c', 'curl -su admin:hunter2 http://x/; true'], 3), "sh -c 'curl -su admin:*** http://x/; true'");
   assert.equal(argvPattern(['ls', '-lu', '/srv'], 3), 'ls -lu /srv', 'no colon: nothing to mask');
 });
+
+test('short password flags only for the programs that mean it; openssl pass:, sshpass, API-key headers', () => {
+  assert.equal(argvPattern(['redis-cli', '-a', 's3cret', 'ping'], 4), 'redis-cli -a *** ping');
+  assert.equal(argvPattern(['cp', '-a', '/src', '/dst'], 4), 'cp -a /src /dst', 'cp -a is "archive"');
+  assert.equal(argvPattern(['ssh', '-p', '2222', 'host'], 4), 'ssh -p * host', 'a port, folded as a number, not masked');
+  assert.equal(argvPattern(['sshpass', '-p', 'hunter2', 'ssh', 'host'], 5), 'sshpass -p *** ssh host');
+  assert.equal(argvPattern(['sshpass', '-phunter2', 'ssh', 'host'], 4), 'sshpass -p*** ssh host');
+  assert.equal(argvPattern(['openssl', 'rsa', '-passin', 'pass:hunter2'], 4), 'openssl rsa -passin ***');
+  assert.equal(argvPattern(['curl', '-H', 'X-Api-Key: abc123'], 3), "curl -H 'X-Api-Key: ***'");
+  assert.equal(argvPattern(['sh', '-c', 'redis-cli -a s3cret ping; cp -a /a /b; sshpass -p pw ssh h'], 3),
+    "sh -c 'redis-cli -a *** ping; cp -a /a /b; sshpass -p *** ssh h'");
+  assert.equal(argvPattern(['sh', '-c', 'curl -H "X-Api-Key: abc 123" http://x/'], 3), `sh -c 'curl -H "X-Api-Key: ***" http://x/'`);
+});
