@@ -97,6 +97,14 @@ test('Falco: services that share an image are told apart by name, also when one 
   assert.doesNotMatch(web, /compose\.service/, 'an image of its own is scope enough');
 });
 
+test('two services whose names slug alike are refused together, exported one at a time', () => {
+  const b = structuredClone(baseline);
+  b.services['web_1'] = b.services.web!;
+  b.services['web-1'] = b.services.worker!;
+  assert.throws(() => exportPolicy(b, 'networkpolicy'), /services "web-1" and "web_1" would both be named "web-1"/);
+  assert.match(exportPolicy(b, 'networkpolicy', 'web_1'), /name: web-1/);
+});
+
 test('image repository strips tag and digest but keeps a registry port', () => {
   assert.equal(imageRepository('redis:7'), 'redis');
   assert.equal(imageRepository('registry.local:5000/a/b'), 'registry.local:5000/a/b');
