@@ -17,3 +17,9 @@ test('header counts: the whole log, or up to a replay playhead', () => {
   assert.equal(countByCategory(log, 30)[CATEGORIES.indexOf('file')], 2);
   assert.equal(sum(countByCategory(log, 5)), 0);
 });
+
+test('lane labels read as the other panels do: a program named with a backslash shows one', async () => {
+  const log = new EventLog();
+  log.append([{ ...base(1), kind: 'exec', path: '/opt/a\\\\b', argv: ['/opt/a\\\\b'], argc: 1, cwd: '/', uid: 0, gid: 0, result: 0 }]);
+  assert.equal(log.laneList.find((l) => l.pid === 1)?.label, 'a\\b · 1');
+});

@@ -10,6 +10,7 @@
  */
 import { categoryOf, type EventCategory, type ImprintEvent } from '../../../common/events.js';
 import { isNoteworthy, MAX_NOTES, type NoticeEvent } from './run-notes.js';
+import { readableText } from '../../../common/protocol/text.js';
 
 export const CATEGORIES: readonly EventCategory[] = ['process', 'file', 'network', 'dns', 'security', 'log', 'other'];
 const CATEGORY_INDEX = new Map(CATEGORIES.map((c, i) => [c, i]));
@@ -113,7 +114,7 @@ export class EventLog {
     if (lane === undefined) lane = this.lane(key, service, e.pid, e.pid === 0 ? 'probe · notices, unattributed output' : e.pid === 1 ? 'probe · 1' : `pid ${e.pid}`, serviceLane);
     if (e.kind === 'exec' && e.result === 0) {
       const l = this.laneList[lane]!;
-      l.label = `${programName(e.path, e.argv)} · ${e.pid}`;
+      l.label = `${readableText(programName(e.path, e.argv))} · ${e.pid}`;
     } else if (e.kind === 'fork' && e.clone !== 'thread' && !this.laneIndex.has(`${service}\u0000${e.child}`)) {
       // A forked child is its parent's program until it execs (an nginx worker): name its lane so.
       const parent = this.laneList[lane]!.label.split(' · ')[0];

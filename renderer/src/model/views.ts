@@ -159,7 +159,8 @@ export function connectionGraph(events: Iterable<ImprintEvent>, flagged?: Readon
   const attempts = new ConnectAttempts();
   const addNode = (id: string, kind: GraphNodeKind, label: string, service?: string) => {
     let n = nodes.get(id);
-    if (!n) nodes.set(id, (n = { id, kind, label, service, events: 0 }));
+    // Shown as the other panels show text (readableText): ids keep the stored form.
+    if (!n) nodes.set(id, (n = { id, kind, label: readableText(label), service, events: 0 }));
     n.events++;
     return n;
   };
