@@ -177,6 +177,9 @@ test('unticking "Record which process wrote each output line" runs the probe wit
   await line.waitFor();
   assert.equal(await line.locator('.pid').textContent(), '', 'no writer recorded');
   await page.keyboard.press('s');
+  // back on Start, the form still holds the run just made: repeating it is one click
+  assert.equal(await page.getByLabel('Command').inputValue(), 'echo quiet writer');
+  assert.equal(await page.getByTestId('log-pids').first().isChecked(), false);
   await page.getByTestId('log-pids').first().check(); // leave the form as the other tests expect it
 });
 

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { FileEntry, ImageSummary, RunState, Tracing } from '../../../common/api.js';
 import { api } from '../api/instance.js';
+import { useStartForm } from '../store/start-form.js';
 import { useApp } from '../store/app-store.js';
 import { loadBaseline } from './BaselinesScreen.js';
 import { openCapture } from './ReplayScreen.js';
@@ -18,12 +19,8 @@ export function StartScreen() {
   const [imagesError, setImagesError] = useState<string>();
   const [files, setFiles] = useState<{ captures: FileEntry[]; baselines: FileEntry[]; compose: FileEntry[] }>();
   const [search, setSearch] = useState('');
-  const [cfg, setCfg] = useState({ image: '', command: '', env: '', ports: '', network: '', duration: '' });
-  /** How runs started here are traced; one set of choices for both forms, as the CLI's flags are. */
-  const [tracing, setTracing] = useState<Tracing>({});
-  const [compose, setCompose] = useState('');
-  const [until, setUntil] = useState('');
-  const [composeDuration, setComposeDuration] = useState('');
+  // The forms outlive the screen (store/start-form.ts): back from a run, they hold what was typed.
+  const { run: cfg, setRun: setCfg, tracing, setTracing, compose, setCompose, until, setUntil, composeDuration, setComposeDuration } = useStartForm();
   /** Which form's call is in flight: creating containers takes seconds, and the button says so meanwhile. */
   const [busy, setBusy] = useState<'run' | 'compose'>();
   const liveRuns = useApp((s) => s.liveRuns);
