@@ -27,14 +27,17 @@ const invalid = (msg: string) => new EngineError('compose-invalid', msg, 'fix th
 /** A `SRC:DST[:OPTIONS]` that does not parse: the caller (compose or `-v`) says how to fix it. */
 export class MountSyntaxError extends Error {}
 
-/** Host paths start with `/`, `.` or `~`; anything else names a volume. */
+/** A Windows drive path (`C:\data`, `D:/src`), as Docker Desktop users on Windows write host folders. */
+const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/;
+
+/** Host paths start with `/`, `.`, `~` or a drive letter; anything else names a volume. */
 function isHostPath(s: string): boolean {
-  return s.startsWith('/') || s.startsWith('.') || s.startsWith('~');
+  return s.startsWith('/') || s.startsWith('.') || s.startsWith('~') || WINDOWS_DRIVE.test(s);
 }
 
 function hostPath(source: string, baseDir: string): string {
   if (source === '~' || source.startsWith('~/')) return resolve(homedir(), source.slice(2));
-  return isAbsolute(source) ? source : resolve(baseDir, source);
+  return isAbsolute(source) || WINDOWS_DRIVE.test(source) ? source : resolve(baseDir, source);
 }
 
 function containerPath(target: string, where: string): string {
@@ -48,7 +51,10 @@ function containerPath(target: string, where: string): string {
  * `nocopy` and the propagation modes change nothing Imprint observes).
  */
 export function parseShortMount(spec: string, baseDir: string, where = 'volumes'): Mount {
-  const parts = spec.split(':');
+  // The drive's colon is no separator: `C:\data:/data:ro` is C:\data, /data, ro.
+  const drive = WINDOWS_DRIVE.test(spec) ? spec.slice(0, 2) : '';
+  const parts = spec.slice(drive.length).split(':');
+  parts[0] = drive + parts[0];
   if (parts.length > 3 || parts.some((p) => p === '')) throw new MountSyntaxError(`${where}: '${spec}' is not SRC:DST[:ro|rw] or DST`);
   if (parts.length === 1) return { type: 'volume', target: containerPath(parts[0]!, where), readOnly: false };
   const [source, target, options = ''] = parts as [string, string, string?];

@@ -17,6 +17,9 @@ test('the short syntax: host paths, volume names, anonymous volumes, read-only',
   assert.deepEqual(parseShortMount('~/cache:/cache:rw,z', '/srv/app'), { type: 'bind', source: `${homedir()}/cache`, target: '/cache', readOnly: false, createHostPath: true });
   assert.deepEqual(parseShortMount('pgdata:/var/lib/postgresql/data', '/x'), { type: 'volume', source: 'pgdata', target: '/var/lib/postgresql/data', readOnly: false });
   assert.deepEqual(parseShortMount('/var/cache/app', '/x'), { type: 'volume', target: '/var/cache/app', readOnly: false });
+  // Docker Desktop on Windows: the drive's colon is part of the host path
+  assert.deepEqual(parseShortMount('C:\\Users\\dev\\data:/data:ro', '/x'), { type: 'bind', source: 'C:\\Users\\dev\\data', target: '/data', readOnly: true, createHostPath: true });
+  assert.deepEqual(parseShortMount('D:/src:/src', '/x'), { type: 'bind', source: 'D:/src', target: '/src', readOnly: false, createHostPath: true });
   for (const bad of ['data:relative', 'a:b:c:d', '::/x', 'relative']) assert.throws(() => parseShortMount(bad, '/x'), /compose|absolute|SRC:DST/);
 });
 
