@@ -111,6 +111,8 @@ export const runStateSchema = z.object({
   dropped: z.number(),
   /** The stream ended without the probe's END frame. */
   incomplete: z.boolean().optional(),
+  /** Imprint ended the run: its duration ran out ('Stop after'), the --until service exited, or it was asked to. */
+  stoppedBy: z.enum(['duration', 'until', 'request']).optional(),
   /** The run's warnings and errors so far, each once. */
   messages: z.array(runMessageSchema).max(MAX_RUN_MESSAGES).optional(),
 });

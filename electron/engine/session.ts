@@ -131,6 +131,7 @@ class Session implements RunSession {
     if (this.capturePath) s.capture = this.capturePath;
     if (this.result) s.incomplete = !this.result.complete;
     if (this.notes.length) s.messages = [...this.notes];
+    if (this.stoppedBy) s.stoppedBy = this.stoppedBy;
     return s;
   }
 

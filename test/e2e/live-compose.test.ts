@@ -113,6 +113,8 @@ test('a page reloaded during a run picks it up with its events so far, and Stop 
   assert.ok(Number(seqs?.replace(/,/g, '')) > 20, `events from before the reload are back (${seqs})`);
   await page.getByRole('button', { name: 'Stop' }).click();
   await page.getByTestId('run-status').filter({ hasText: /exited|failed/ }).waitFor({ timeout: 60_000 });
+  // the 143s are the answer to the stop the user asked for, and the header says so
+  await page.getByTestId('stopped-by').filter({ hasText: 'stopped by you' }).waitFor();
   // Nothing lost and nothing twice: the page holds exactly the events the engine reports.
   const serverCount = await page.evaluate(async () => {
     const res = await fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ method: 'run.list', args: {} }) });

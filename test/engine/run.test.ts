@@ -129,6 +129,11 @@ test('stop (Ctrl-C) and --duration end a long-running app with SIGTERM; the capt
   const timed = await startRun({ image: BUSYBOX, command: ['sleep', '300'], duration: 0.5 }, { labels: TEST_LABELS });
   const t = await timed.done;
   assert.equal(t.exitCode, 143);
+  // who ended it is part of the result and of the state the app shows (the 143 answers Imprint's stop)
+  assert.equal(t.stoppedBy, 'duration');
+  assert.equal(timed.state().stoppedBy, 'duration');
+  assert.equal(r.stoppedBy, 'request');
+  assert.equal(t.services[0]!.stopped, true);
   assert.deepEqual(await leftovers(timed.id), []);
 });
 

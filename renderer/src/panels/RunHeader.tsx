@@ -54,7 +54,8 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
   // eslint-disable-next-line react-hooks/exhaustive-deps
   // Live: the last second. Ended, or a replay: the average over the run (its last second says little).
   const end = playhead ?? log.lastTimeSeen;
-  const span = Math.max(1, end - log.firstTime) / 1000;
+  // An average over less than a second is no rate (one event at the start read as 1,000/s).
+  const span = Math.max(1000, end - log.firstTime) / 1000;
   const rate = useMemo(() => (live ? recentRate(log, now) : Math.round(total / span)), [log, tick, live, now, span, total]);
   const elapsed = playhead !== null ? playhead - log.firstTime
     : run?.startedAt ? (run.endedAt ?? (live ? now : log.lastTimeSeen)) - run.startedAt : log.lastTimeSeen - log.firstTime;
@@ -65,6 +66,7 @@ export function RunHeader({ title, onStop, extra }: { title: string; onStop?: ()
         <h1 title={title}>{title}</h1>
         {run && <span className={`status status-${run.status}`} data-testid="run-status">{run.status}{run.exitCode !== undefined ? ` (${run.exitCode})` : ''}</span>}
         {run?.incomplete && <span className="badge danger" title="The stream ended without the probe's END frame">incomplete</span>}
+        {run?.stoppedBy && <span className="badge" data-testid="stopped-by" title={STOPPED_BY_TITLE}>{STOPPED_BY[run.stoppedBy]}</span>}
       </div>
       <dl className="stats">
         <div><dt>elapsed</dt><dd className="mono">{fmtDuration(elapsed)}</dd></div>
@@ -92,9 +94,11 @@ function RunNotes() {
   const log = useApp((s) => s.log);
   const tick = useApp((s) => s.tick);
   const messages = useApp((s) => s.run?.messages);
+  const playhead = useApp((s) => (s.source?.kind === 'capture' ? s.playhead : null));
   const [open, setOpen] = useState(false);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const notes = useMemo(() => runNotes(messages, log.notices), [messages, log, tick, log.notices.length]);
+  const notes = useMemo(() => runNotes(messages, playhead === null ? log.notices : log.notices.filter((n) => n.time <= playhead + 0.0005)),
+    [messages, log, tick, log.notices.length, playhead]);
   if (notes.length === 0) return null;
   const shown = open ? notes : notes.slice(0, NOTES_FOLDED);
   return (
@@ -115,3 +119,6 @@ function RunNotes() {
 }
 
 const NOTES_FOLDED = 3;
+
+const STOPPED_BY = { duration: 'stopped on schedule', until: 'ended with its --until service', request: 'stopped by you' } as const;
+const STOPPED_BY_TITLE = 'Imprint stopped the app: an exit code of 128 + N is its answer to stop signal N (143 for SIGTERM), not a failure';

@@ -80,6 +80,7 @@ export function ReplayScreen() {
   }, [playing, log]);
 
   const t0 = log.firstTime, t1 = log.lastTimeSeen;
+  const step = Math.max((t1 - t0) / 1000, 0.001);
   return (
     <div className="screen">
       <form className="replay-bar" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void openCapture(path.trim()); }}>
@@ -89,8 +90,9 @@ export function ReplayScreen() {
         {capture && log.length > 0 && (
           <div className="scrubber">
             <button onClick={(e) => { e.preventDefault(); setPlaying(!playing); }} aria-label={playing ? 'Pause' : 'Play'}>{playing ? '❚❚' : '▶'}</button>
-            <input type="range" min={t0} max={t1} step={Math.max((t1 - t0) / 1000, 0.001)} value={playhead ?? t1}
-              onChange={(e) => { const v = Number(e.target.value); setPlayhead(v >= t1 ? null : v); }} aria-label="Playhead" data-testid="playhead" />
+            <input type="range" min={t0} max={t1} step={step} value={playhead ?? t1}
+              /* the slider snaps to whole steps from its start: its last one may fall short of t1, and still means the end */
+              onChange={(e) => { const v = Number(e.target.value); setPlayhead(v > t1 - step ? null : v); }} aria-label="Playhead" data-testid="playhead" />
             <span className="mono">{fmtDuration((playhead ?? t1) - t0)} / {fmtDuration(t1 - t0)}</span>
           </div>
         )}

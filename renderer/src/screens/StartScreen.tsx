@@ -47,6 +47,7 @@ export function StartScreen() {
   /** Starts a run from a form's config, or shows what in the form to fix: nothing starts with a value dropped. */
   const launch = async <T,>(which: 'run' | 'compose', built: Built<T>, call: (config: T) => Promise<RunState>) => {
     if ('error' in built) { setError(built.error); return; }
+    setError(undefined); // what was wrong with the last attempt no longer is
     setBusy(which);
     try {
       const state = await call(built.config);
