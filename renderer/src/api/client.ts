@@ -61,8 +61,13 @@ function browserApi(): ImprintApi {
     try { clientId = (JSON.parse((msg as MessageEvent<string>).data) as { client: string }).client; } catch { return; }
     resolveHello();
     // A reconnected stream is a new subscriber: it must say ready again before pushes flow, and the
-    // page must fetch what it missed in between.
-    if (!first && readyWanted) void post('ui.ready', {}).then(() => { for (const l of reconnectListeners) l(); }, () => {});
+    // page must fetch what it missed in between. The listeners go first: pushes can arrive before the
+    // ready call returns, and a catch-up that starts after them would find newer events already in the
+    // log and drop the older ones it fetched as repeats (lost events, seen as a flaky e2e test).
+    if (!first && readyWanted) {
+      for (const l of reconnectListeners) l();
+      void post('ui.ready', {}).catch(() => {});
+    }
   });
   source.onmessage = (msg: MessageEvent<string>) => {
     try {
